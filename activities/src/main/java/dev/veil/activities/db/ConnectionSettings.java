@@ -1,0 +1,25 @@
+package dev.veil.activities.db;
+
+import java.util.Map;
+
+/**
+ * How the agent reaches one named database. Lives only in the agent's local configuration; never
+ * serialized into workflow inputs, logs or reports ({@link #toString()} hides the password).
+ *
+ * @param url JDBC URL, {@code jdbc:postgresql://host:port/db}
+ * @param user user name
+ * @param password password, may be empty
+ * @param properties extra pgjdbc properties (sslmode, …)
+ */
+public record ConnectionSettings(
+    String url, String user, String password, Map<String, String> properties) {
+
+  public ConnectionSettings {
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectionSettings[url=" + url + ", user=" + user + ", password=***]";
+  }
+}

@@ -1,0 +1,28 @@
+package dev.veil.workflows;
+
+/**
+ * {@code ApplicationFailure} types raised by Veil's activities and workflows. Types listed in
+ * {@link #NON_RETRYABLE} are never retried: retrying cannot make a bad spec good.
+ */
+public final class FailureTypes {
+  /** The pipeline spec is invalid (structure, rule parameters, or against the source catalog). */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  /** No pipeline with that id in the agent's configuration source. */
+  public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
+  /** A connection name in the spec is not configured on this agent. */
+  public static final String UNKNOWN_CONNECTION = "UnknownConnection";
+  /** The source uses something the copy cannot reproduce (and the spec did not exclude it). */
+  public static final String UNSUPPORTED = "Unsupported";
+  /** A table task failed for a reason retrying cannot fix (a rule rejected a value, a constraint broke). */
+  public static final String TASK_FAILED = "TaskFailed";
+  /** The target could not take the new twin (a constraint failed to build, the swap was blocked). */
+  public static final String FINALIZE_FAILED = "FinalizeFailed";
+  /** The run was cancelled by signal or by native cancellation. */
+  public static final String CANCELLED = "Cancelled";
+
+  public static final String[] NON_RETRYABLE = {
+    INVALID_SPEC, PIPELINE_NOT_FOUND, UNKNOWN_CONNECTION, UNSUPPORTED, TASK_FAILED, FINALIZE_FAILED
+  };
+
+  private FailureTypes() {}
+}

@@ -1,0 +1,354 @@
+package dev.veil.workflows.run;
+
+import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.activities.ConfigActivities;
+import dev.veil.workflows.activities.PlanningActivities;
+import dev.veil.workflows.activities.TargetActivities;
+import dev.veil.workflows.activities.TaskActivities;
+import dev.veil.workflows.activities.VeilActivityOptions;
+import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.PlanRequest;
+import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.TablePlan;
+import dev.veil.workflows.plan.TableTask;
+import dev.veil.workflows.plan.TaskResult;
+import dev.veil.workflows.spec.PipelineSpec;
+import dev.veil.workflows.spec.TableMode;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * Deterministic orchestration of one run. All I/O is in activities; this class only sequences
+ * them, bounds the fan-out and keeps the progress that the {@code progress} query returns.
+ */
+public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
+
+  private static final Logger log = Workflow.getLogger(PipelineRunWorkflowImpl.class);
+
+  private final ConfigActivities config =
+      Workflow.newActivityStub(ConfigActivities.class, VeilActivityOptions.CONFIG);
+  private final PlanningActivities planning =
+      Workflow.newActivityStub(PlanningActivities.class, VeilActivityOptions.PLANNING);
+  private final TargetActivities prepareTarget =
+      Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.PREPARE);
+  private final TargetActivities buildTarget =
+      Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.BUILD);
+  private final TargetActivities swapTarget =
+      Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.SWAP);
+  private final TargetActivities discardTarget =
+      Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.DISCARD);
+
+  private String pipelineId;
+  private String runId;
+  private long startedAt;
+  private RunState state = RunState.PLANNING;
+  private String error;
+  private List<String> warnings = List.of();
+  private final Map<String, TableCounters> tables = new LinkedHashMap<>();
+
+  private RunPlan plan;
+  private CancellationScope mainScope;
+  private String cancelReason;
+  private int runningTasks;
+  private TaskFailure firstFailure;
+
+  @Override
+  public RunSummary run(PipelineRunInput input) {
+    runId = Workflow.getInfo().getWorkflowId();
+    startedAt = Workflow.currentTimeMillis();
+    if (input == null || input.pipelineId() == null || input.pipelineId().isBlank()) {
+      state = RunState.FAILED;
+      error = "pipelineId: required in the run input, e.g. {\"pipelineId\":\"demo\"}";
+      throw ApplicationFailure.newNonRetryableFailure(error, FailureTypes.INVALID_SPEC);
+    }
+    pipelineId = input.pipelineId();
+    log.info("run started pipeline={} run={}", pipelineId, runId);
+
+    mainScope = Workflow.newCancellationScope(() -> runSteps(input));
+    try {
+      if (cancelReason != null) {
+        // cancelled by signal before the first step was even scheduled
+        mainScope.cancel(cancelReason);
+      }
+      mainScope.run();
+    } catch (TemporalFailure failure) {
+      if (mainScope.isCancelRequested() || failure instanceof CanceledFailure) {
+        return cancelled(failure);
+      }
+      throw failed(failure);
+    }
+    state = RunState.SUCCEEDED;
+    log.info("run succeeded pipeline={} run={} rows={}", pipelineId, runId, totalRows());
+    return summary();
+  }
+
+  private void runSteps(PipelineRunInput input) {
+    PipelineSpec spec = input.spec() != null ? input.spec() : config.fetchPipeline(pipelineId);
+    plan = planning.plan(new PlanRequest(spec, runId));
+    warnings = plan.warnings() == null ? List.of() : plan.warnings();
+    for (TablePlan table : plan.tables()) {
+      tables.put(table.qualifiedName(), new TableCounters(table));
+    }
+
+    state = RunState.PREPARING;
+    prepareTarget.prepare(plan);
+
+    state = RunState.COPYING;
+    copyTables(spec);
+
+    state = RunState.FINALIZING;
+    buildTarget.build(plan);
+    // The swap is one short transaction: once we get here it runs to the end, so a cancel that
+    // arrives now cannot leave the target between two states.
+    Workflow.newDetachedCancellationScope(() -> swapTarget.swap(plan)).run();
+  }
+
+  /** Runs every chunk task, at most {@code maxActiveTasks} at once; the first failure stops it. */
+  private void copyTables(PipelineSpec spec) {
+    TaskActivities tasks =
+        Workflow.newActivityStub(
+            TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor()));
+    List<TableTask> queue = tasksOf(plan);
+    int limit = Math.max(1, plan.maxActiveTasks());
+
+    CancellationScope copyScope =
+        Workflow.newCancellationScope(
+            () -> {
+              for (TableTask task : queue) {
+                Workflow.await(() -> runningTasks < limit || firstFailure != null);
+                if (firstFailure != null) {
+                  return;
+                }
+                runningTasks++;
+                TableCounters counters = tables.get(task.sourceSchema() + "." + task.table());
+                counters.state = TableState.RUNNING;
+                Promise<TaskResult> result = Async.function(tasks::run, task);
+                result.handle(
+                    (done, failure) -> {
+                      runningTasks--;
+                      if (failure == null) {
+                        counters.chunkDone(done);
+                      } else {
+                        counters.chunkFailed(failure);
+                        if (firstFailure == null) {
+                          firstFailure = new TaskFailure(counters.table.qualifiedName(), failure);
+                        }
+                      }
+                      return null;
+                    });
+              }
+            });
+    copyScope.run();
+    Workflow.await(() -> runningTasks == 0 || firstFailure != null);
+    if (firstFailure != null) {
+      copyScope.cancel("table " + firstFailure.table + " failed");
+      Workflow.await(() -> runningTasks == 0);
+      for (TableCounters counters : tables.values()) {
+        if (counters.state == TableState.RUNNING || counters.state == TableState.PENDING) {
+          counters.state = TableState.CANCELLED;
+        }
+      }
+      throw firstFailure.asApplicationFailure();
+    }
+  }
+
+  private static List<TableTask> tasksOf(RunPlan plan) {
+    List<TableTask> tasks = new ArrayList<>();
+    for (TablePlan table : plan.tables()) {
+      if (table.mode() == TableMode.schema) {
+        continue;
+      }
+      List<ChunkRange> chunks = table.chunks();
+      for (int i = 0; i < chunks.size(); i++) {
+        long estimate = table.estimatedRows() / Math.max(1, chunks.size());
+        tasks.add(
+            new TableTask(
+                plan.pipelineId(),
+                plan.runId(),
+                table.qualifiedName() + "#" + i,
+                plan.sourceConnection(),
+                plan.targetConnection(),
+                plan.stagingSchema(),
+                table.sourceSchema(),
+                table.name(),
+                table.columns(),
+                table.where(),
+                table.sample(),
+                chunks.get(i),
+                estimate));
+      }
+    }
+    return tasks;
+  }
+
+  private RunSummary cancelled(TemporalFailure failure) {
+    state = RunState.CANCELLING;
+    String reason = cancelReason != null ? cancelReason : "cancellation requested";
+    log.info("run cancelling pipeline={} run={} reason={}", pipelineId, runId, reason);
+    cleanUp();
+    for (TableCounters counters : tables.values()) {
+      if (counters.state != TableState.COPIED && counters.state != TableState.FAILED) {
+        counters.state = TableState.CANCELLED;
+      }
+    }
+    state = RunState.CANCELLED;
+    error = "cancelled: " + reason;
+    if (cancelReason == null) {
+      // native cancellation: the workflow ends as Canceled in Temporal
+      throw failure instanceof CanceledFailure c ? c : new CanceledFailure(reason);
+    }
+    return summary();
+  }
+
+  private ApplicationFailure failed(TemporalFailure failure) {
+    error = describe(failure);
+    log.warn("run failed pipeline={} run={} error={}", pipelineId, runId, error);
+    cleanUp();
+    state = RunState.FAILED;
+    if (failure instanceof ApplicationFailure app) {
+      return app;
+    }
+    String type = failure.getCause() instanceof ApplicationFailure app ? app.getType() : null;
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        error, type == null ? FailureTypes.TASK_FAILED : type, failure);
+  }
+
+  /** Waits for cancelled tasks to stop, then drops staging; runs even when the run is cancelled. */
+  private void cleanUp() {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              Workflow.await(() -> runningTasks == 0);
+              if (plan != null) {
+                discardTarget.discard(plan);
+              }
+            })
+        .run();
+  }
+
+  @Override
+  public void cancel(CancelRequest request) {
+    if (state.terminal() || cancelReason != null) {
+      return;
+    }
+    cancelReason =
+        request == null || request.reason() == null || request.reason().isBlank()
+            ? "cancel signal"
+            : request.reason();
+    if (mainScope != null) {
+      mainScope.cancel(cancelReason);
+    }
+  }
+
+  @Override
+  public RunProgress progress() {
+    List<TableProgress> list = new ArrayList<>();
+    for (TableCounters counters : tables.values()) {
+      list.add(counters.snapshot());
+    }
+    return new RunProgress(pipelineId, runId, state, list, startedAt, error, warnings);
+  }
+
+  private RunSummary summary() {
+    return new RunSummary(
+        pipelineId,
+        runId,
+        state,
+        progress().tables(),
+        totalRows(),
+        Workflow.currentTimeMillis() - startedAt,
+        cancelReason,
+        warnings);
+  }
+
+  private long totalRows() {
+    return tables.values().stream().mapToLong(t -> t.rowsDone).sum();
+  }
+
+  /** The message of the innermost application failure: activities put the useful words there. */
+  static String describe(Throwable failure) {
+    Throwable t = failure;
+    String message = failure.getMessage();
+    while (t != null) {
+      if (t instanceof ApplicationFailure app) {
+        message = app.getOriginalMessage();
+      }
+      t = t.getCause();
+    }
+    return message;
+  }
+
+  private static final class TaskFailure {
+    final String table;
+    final Throwable cause;
+
+    TaskFailure(String table, Throwable cause) {
+      this.table = table;
+      this.cause = cause;
+    }
+
+    ApplicationFailure asApplicationFailure() {
+      String message = "table " + table + " failed: " + describe(cause);
+      return ApplicationFailure.newNonRetryableFailureWithCause(
+          message, FailureTypes.TASK_FAILED, cause instanceof ActivityFailure ? cause : null);
+    }
+  }
+
+  /** Mutable per-table counters; only ever touched on the workflow thread. */
+  private static final class TableCounters {
+    final TablePlan table;
+    final int chunksTotal;
+    TableState state;
+    long rowsDone;
+    long bytes;
+    int chunksDone;
+    String error;
+
+    TableCounters(TablePlan table) {
+      this.table = table;
+      boolean copies = table.mode() != TableMode.schema;
+      this.chunksTotal = copies ? table.chunks().size() : 0;
+      this.state = copies && chunksTotal > 0 ? TableState.PENDING : TableState.COPIED;
+    }
+
+    void chunkDone(TaskResult result) {
+      rowsDone += result.rows();
+      bytes += result.bytes();
+      chunksDone++;
+      if (chunksDone == chunksTotal && state != TableState.FAILED) {
+        state = TableState.COPIED;
+      }
+    }
+
+    void chunkFailed(Throwable failure) {
+      if (failure instanceof ActivityFailure && failure.getCause() instanceof CanceledFailure) {
+        state = TableState.CANCELLED;
+      } else {
+        state = TableState.FAILED;
+        error = describe(failure);
+      }
+    }
+
+    TableProgress snapshot() {
+      return new TableProgress(
+          table.qualifiedName(),
+          state,
+          rowsDone,
+          table.estimatedRows(),
+          bytes,
+          chunksDone,
+          chunksTotal,
+          error);
+    }
+  }
+}
