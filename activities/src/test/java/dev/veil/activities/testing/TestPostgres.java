@@ -1,0 +1,74 @@
+package dev.veil.activities.testing;
+
+import dev.veil.activities.db.ConnectionSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL server for tests: {@code VEIL_TEST_PG_URL} (an admin JDBC URL such as
+ * {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}) or, when unset, the local
+ * server on 127.0.0.1:5432. Every test class gets fresh databases from {@link #createDatabase}.
+ */
+public final class TestPostgres {
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+
+  private TestPostgres() {}
+
+  public static String adminUrl() {
+    String url = System.getenv("VEIL_TEST_PG_URL");
+    return url == null || url.isBlank() ? DEFAULT_URL : url;
+  }
+
+  public static Connection admin() throws SQLException {
+    return DriverManager.getConnection(adminUrl());
+  }
+
+  /** Creates a new empty database and returns settings that reach it. */
+  public static ConnectionSettings createDatabase(String prefix) {
+    String name =
+        (prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet())
+            .toLowerCase()
+            .replaceAll("[^a-z0-9_]", "_");
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database " + name, e);
+    }
+    return new ConnectionSettings(urlFor(name), userOf(adminUrl()), null, Map.of());
+  }
+
+  /** Drops a database made by {@link #createDatabase}, even with sessions still open. */
+  public static void dropDatabase(ConnectionSettings settings) {
+    String url = settings.url();
+    String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test database " + name, e);
+    }
+  }
+
+  public static Connection connect(ConnectionSettings settings) throws SQLException {
+    return dev.veil.activities.db.ConnectionRegistry.open(settings, "veil-test");
+  }
+
+  /** The admin URL with its database replaced and its query string dropped. */
+  static String urlFor(String database) {
+    String base = adminUrl().replaceAll("\\?.*", "");
+    return base.substring(0, base.lastIndexOf('/') + 1) + database;
+  }
+
+  static String userOf(String url) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]user=([^&]+)").matcher(url);
+    return m.find() ? m.group(1) : System.getProperty("user.name");
+  }
+}
