@@ -51,7 +51,9 @@ public final class DemoDatabase {
   private static final double NULL_STREET_RATE = 0.05;
   private static final double OWN_ADDRESS_RATE = 0.85;
 
-  private static final String[] STATUSES = {"delivered", "shipped", "pending", "cancelled", "returned"};
+  private static final String[] STATUSES = {
+    "delivered", "shipped", "pending", "cancelled", "returned"
+  };
   private static final int[] STATUS_WEIGHTS = {60, 15, 12, 8, 5};
   private static final String[] LANGUAGES = {"en", "de", "fr", "es", "it", "nl", "pl"};
   private static final String[] CHANNELS = {"email", "sms", "phone", "none"};
