@@ -13,12 +13,14 @@ import org.postgresql.copy.CopyOut;
  */
 final class BinaryCopyStream {
 
-  /** Called every {@link #PROGRESS_EVERY} rows; may throw to stop the copy. */
+  /** Called about once a second while rows flow; may throw to stop the copy. */
   interface RowProgress {
     void rows(long rows, long bytes);
   }
 
-  static final int PROGRESS_EVERY = 4096;
+  /** Rows between two looks at the clock. */
+  private static final int CLOCK_EVERY = 256;
+  private static final long PROGRESS_NANOS = 1_000_000_000L;
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
   private static final int OUT_BUFFER = 1 << 17;
 
@@ -56,6 +58,7 @@ final class BinaryCopyStream {
     writeInt32(0);
 
     long rows = 0;
+    long lastProgress = System.nanoTime();
     int columns = transforms.length;
     while (true) {
       int fields = readInt16();
@@ -86,8 +89,12 @@ final class BinaryCopyStream {
         }
       }
       rows++;
-      if (rows % PROGRESS_EVERY == 0) {
-        progress.rows(rows, bytesIn);
+      if (rows % CLOCK_EVERY == 0) {
+        long now = System.nanoTime();
+        if (now - lastProgress >= PROGRESS_NANOS) {
+          lastProgress = now;
+          progress.rows(rows, bytesIn);
+        }
       }
     }
     flush();

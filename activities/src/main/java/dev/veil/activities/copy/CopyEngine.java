@@ -81,7 +81,12 @@ public final class CopyEngine {
         in.endCopy();
         long millis = (System.nanoTime() - started) / 1_000_000;
         TaskResult result = new TaskResult(task.taskId(), rows, stream.bytesRead(), millis);
-        record(target, task, result);
+        if (!record(target, task, result)) {
+          // another attempt of this task (one the server gave up on too early) committed the
+          // chunk first: ours is rolled back and theirs is the result
+          target.rollback();
+          return recorded(target, task);
+        }
         target.commit();
         source.commit();
         return result;
@@ -108,17 +113,22 @@ public final class CopyEngine {
     return null;
   }
 
-  private static void record(Connection target, TableTask task, TaskResult result)
+  /**
+   * Writes the chunk's ledger row in the load's transaction. If a concurrent attempt holds the
+   * row, this waits for it: false means that attempt committed first.
+   */
+  private static boolean record(Connection target, TableTask task, TaskResult result)
       throws SQLException {
     try (PreparedStatement ps =
         target.prepareStatement(
             "INSERT INTO " + qualified(task.stagingSchema(), Planner.LEDGER_TABLE)
-                + " (task_id, rows, bytes, millis) VALUES (?, ?, ?, ?)")) {
+                + " (task_id, rows, bytes, millis) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (task_id) DO NOTHING")) {
       ps.setString(1, task.taskId());
       ps.setLong(2, result.rows());
       ps.setLong(3, result.bytes());
       ps.setLong(4, result.millis());
-      ps.executeUpdate();
+      return ps.executeUpdate() == 1;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.veil.activities.plan;
 import static dev.veil.activities.db.Sql.qualified;
 
 import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.activities.config.SpecValidator;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.plan.SourceCatalog.Column;
@@ -75,7 +76,11 @@ public final class Planner {
    * @throws SQLException when the source cannot be read
    */
   public RunPlan plan(PipelineSpec spec, String runId) throws SQLException {
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(SpecValidator.validate(spec));
+    if (!problems.isEmpty()) {
+      // a spec can reach the planner from a workflow input, not only from a validated source
+      throw new InvalidSpecException(spec.id(), problems);
+    }
     if (spec.source() == null || spec.source().connection() == null) {
       problems.add("source.connection: required");
     } else if (!connections.has(spec.source().connection())) {

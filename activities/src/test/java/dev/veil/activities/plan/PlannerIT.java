@@ -106,10 +106,10 @@ class PlannerIT {
   @Test
   void identifierCarryingSqlMatchesNothingAndIsRejected() {
     assertProblem(problems(spec(List.of("public"), include("public.customers; drop table x"), null, null)),
-        "matches no table in the source");
+        "tables.include[0]: must be schema.table");
     assertProblem(problems(spec(List.of("public"), SAMPLE,
             Map.of("public.customers.email; drop table x", RuleSpec.of("email")), null)),
-        "column does not exist in public.customers");
+        "key must be schema.table.column");
   }
 
   @Test
@@ -174,7 +174,7 @@ class PlannerIT {
     TablesSpec tables = new TablesSpec(List.of("public.orders", "public.customers"), null,
         Map.of("public.orders", new TableOptions("true; drop table customers", null, null)), null);
     assertProblem(problems(spec(List.of("public"), tables, null, null)),
-        "must be one boolean expression");
+        "tables.options.public.orders.where: must not contain ';'");
   }
 
   @Test
