@@ -18,4 +18,9 @@ public interface PipelineSource {
    * @throws InvalidSpecException if the pipeline exists but is invalid
    */
   Optional<PipelineSpec> find(String pipelineId);
+
+  /** A short description of the source for messages, such as {@code folder /etc/veil/pipelines}. */
+  default String describe() {
+    return getClass().getSimpleName();
+  }
 }

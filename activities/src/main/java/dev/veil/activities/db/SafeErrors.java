@@ -29,6 +29,21 @@ public final class SafeErrors {
     return error.getClass().getSimpleName() + ": " + scrub(firstLine(error.getMessage()));
   }
 
+  /**
+   * Whether retrying may help: connection trouble, lock timeouts, deadlocks, serialization
+   * failures, server shutdown. Data, constraint and syntax errors are final.
+   */
+  public static boolean retryable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+            || state.startsWith("57") || state.startsWith("55") || state.startsWith("58");
+      }
+    }
+    return true;
+  }
+
   /** Removes {@code : "literal"} and {@code = (literal)} fragments that may hold data values. */
   static String scrub(String message) {
     if (message == null) {

@@ -1,11 +1,25 @@
 package dev.veil.activities.executor;
 
+import dev.veil.activities.db.SafeErrors;
+import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** STUB — being implemented. */
+/**
+ * Runs table tasks on the configured executor, heartbeating their progress. Failures reach
+ * Temporal as {@link ApplicationFailure}s with a scrubbed message and no cause chain, so no row
+ * value or server detail can end up in workflow history.
+ */
 public class TaskActivitiesImpl implements TaskActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
   private final TaskExecutor executor;
 
   public TaskActivitiesImpl(TaskExecutor executor) {
@@ -14,6 +28,31 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   @Override
   public TaskResult run(TableTask task) {
-    throw new UnsupportedOperationException("stub " + executor);
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    int attempt = context.getInfo().getAttempt();
+    log.info("task started pipeline={} run={} task={} attempt={}", task.pipelineId(),
+        task.runId(), task.taskId(), attempt);
+    try {
+      TaskResult result = executor.run(task, attempt, context::heartbeat);
+      log.info("task done pipeline={} run={} task={} rows={} millis={}", task.pipelineId(),
+          task.runId(), task.taskId(), result.rows(), result.millis());
+      return result;
+    } catch (ActivityCompletionException e) {
+      log.info("task cancelled pipeline={} run={} task={}", task.pipelineId(), task.runId(),
+          task.taskId());
+      throw e;
+    } catch (ApplicationFailure e) {
+      throw e;
+    } catch (Exception e) {
+      String message = SafeErrors.describe(e);
+      log.warn("task failed pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),
+          task.taskId(), message);
+      boolean transientError =
+          e instanceof java.io.IOException
+              || (e instanceof java.sql.SQLException && SafeErrors.retryable(e));
+      throw transientError
+          ? ApplicationFailure.newFailure(message, "TaskError")
+          : ApplicationFailure.newNonRetryableFailure(message, FailureTypes.TASK_FAILED);
+    }
   }
 }

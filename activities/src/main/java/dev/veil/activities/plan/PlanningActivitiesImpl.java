@@ -1,20 +1,42 @@
 package dev.veil.activities.plan;
 
+import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.db.SafeErrors;
+import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** STUB — being implemented. */
+/** Runs the {@link Planner}; maps its errors to Temporal failure types. */
 public class PlanningActivitiesImpl implements PlanningActivities {
-  private final ConnectionRegistry connections;
+
+  private static final Logger log = LoggerFactory.getLogger(PlanningActivitiesImpl.class);
+  private final Planner planner;
 
   public PlanningActivitiesImpl(ConnectionRegistry connections) {
-    this.connections = connections;
+    this.planner = new Planner(connections);
   }
 
   @Override
   public RunPlan plan(PlanRequest request) {
-    throw new UnsupportedOperationException("stub " + connections);
+    String pipeline = request.spec().id();
+    try {
+      RunPlan plan = planner.plan(request.spec(), request.runId());
+      log.info("planned pipeline={} run={} tables={} warnings={}", pipeline, request.runId(),
+          plan.tables().size(), plan.warnings().size());
+      return plan;
+    } catch (InvalidSpecException e) {
+      log.warn("invalid pipeline={} run={}: {}", pipeline, request.runId(), e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.INVALID_SPEC);
+    } catch (SQLException e) {
+      String message = "cannot read the source catalog: " + SafeErrors.describe(e);
+      log.warn("plan failed pipeline={} run={}: {}", pipeline, request.runId(), message);
+      throw ApplicationFailure.newFailure(message, "SourceUnavailable");
+    }
   }
 }

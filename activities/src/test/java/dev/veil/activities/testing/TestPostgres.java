@@ -1,6 +1,10 @@
 package dev.veil.activities.testing;
 
 import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.demo.DemoPostgres;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,18 +15,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real PostgreSQL server for tests: {@code VEIL_TEST_PG_URL} (an admin JDBC URL such as
  * {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}) or, when unset, the local
- * server on 127.0.0.1:5432. Every test class gets fresh databases from {@link #createDatabase}.
+ * server on 127.0.0.1:5432, or, when nothing listens there, one embedded server per JVM
+ * ({@link DemoPostgres#startEmbedded()}, started on first use, stopped by its shutdown hook).
+ * {@code -Dveil.test.pg=embedded} forces the embedded server. Every test class gets fresh
+ * databases from {@link #createDatabase}.
  */
 public final class TestPostgres {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+  private static Boolean localReachable;
+  private static DemoPostgres embedded;
 
   private TestPostgres() {}
 
+  /** The admin JDBC URL of the test server; starts the embedded server if that is the one. */
   public static String adminUrl() {
     String url = System.getenv("VEIL_TEST_PG_URL");
-    return url == null || url.isBlank() ? DEFAULT_URL : url;
+    if (url != null && !url.isBlank()) {
+      return url;
+    }
+    boolean forceEmbedded = "embedded".equals(System.getProperty("veil.test.pg"));
+    return !forceEmbedded && localReachable() ? DEFAULT_URL : embedded().jdbcUrl("postgres");
+  }
+
+  private static synchronized boolean localReachable() {
+    if (localReachable == null) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", 5432), 2_000);
+        localReachable = true;
+      } catch (IOException e) {
+        localReachable = false;
+      }
+    }
+    return localReachable;
+  }
+
+  private static synchronized DemoPostgres embedded() {
+    if (embedded == null) {
+      embedded = DemoPostgres.startEmbedded();
+    }
+    return embedded;
   }
 
   public static Connection admin() throws SQLException {

@@ -1,0 +1,247 @@
+package dev.veil.activities.copy;
+
+import static dev.veil.activities.db.Sql.ident;
+import static dev.veil.activities.db.Sql.qualified;
+
+import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.plan.Planner;
+import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.rules.RuleContext;
+import dev.veil.activities.rules.RuleType;
+import dev.veil.activities.rules.Rules;
+import dev.veil.activities.rules.ValueTransform;
+import dev.veil.workflows.plan.ColumnPlan;
+import dev.veil.workflows.plan.TableTask;
+import dev.veil.workflows.plan.TaskHeartbeat;
+import dev.veil.workflows.plan.TaskResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * The data path of one task: {@code COPY (SELECT …) TO STDOUT} on the source, the column rules,
+ * {@code COPY … FROM STDIN} into the staging table, all in binary format and streamed. The load
+ * and the task's ledger row commit in one target transaction, so a chunk is either wholly in
+ * staging and recorded, or not there at all; a retry returns the recorded result or starts over.
+ */
+public final class CopyEngine {
+
+  private final ConnectionRegistry connections;
+  private final MaskingKey key;
+
+  public CopyEngine(ConnectionRegistry connections, MaskingKey key) {
+    this.connections = connections;
+    this.key = key;
+  }
+
+  /**
+   * Copies one task.
+   *
+   * @param progress receives rows and bytes every few thousand rows; throwing from it aborts the
+   *     copy and rolls the chunk back
+   */
+  public TaskResult copy(TableTask task, Consumer<TaskHeartbeat> progress) throws SQLException {
+    long started = System.nanoTime();
+    try (Connection target = connections.open(task.targetConnection(), "veil-task");
+        Connection source = connections.open(task.sourceConnection(), "veil-task")) {
+      target.setAutoCommit(false);
+      TaskResult done = recorded(target, task);
+      if (done != null) {
+        return done;
+      }
+      source.setAutoCommit(false);
+      source.setReadOnly(true);
+      try (Statement s = source.createStatement()) {
+        s.execute("SET search_path TO pg_catalog");
+      }
+      List<ColumnPlan> copied =
+          task.columns().stream().filter(c -> !c.generated()).collect(Collectors.toList());
+      ValueTransform[] transforms = transforms(copied, source);
+
+      CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
+      CopyManager targetCopy = target.unwrap(PGConnection.class).getCopyAPI();
+      CopyIn in = targetCopy.copyIn(copyInSql(task, copied));
+      CopyOut out = null;
+      try {
+        out = sourceCopy.copyOut(copyOutSql(task, copied));
+        BinaryCopyStream stream = new BinaryCopyStream(out, in, transforms);
+        long rows =
+            stream.run((r, b) -> progress.accept(new TaskHeartbeat(task.taskId(), r, b)));
+        in.endCopy();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        TaskResult result = new TaskResult(task.taskId(), rows, stream.bytesRead(), millis);
+        if (!record(target, task, result)) {
+          // another attempt of this task (one the server gave up on too early) committed the
+          // chunk first: ours is rolled back and theirs is the result
+          target.rollback();
+          return recorded(target, task);
+        }
+        target.commit();
+        source.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        abort(in, out, target);
+        throw e;
+      }
+    }
+  }
+
+  /** The ledger row of a chunk that committed before (a retry after a crash), or null. */
+  private static TaskResult recorded(Connection target, TableTask task) throws SQLException {
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "SELECT rows, bytes, millis FROM " + qualified(task.stagingSchema(), Planner.LEDGER_TABLE)
+                + " WHERE task_id = ?")) {
+      ps.setString(1, task.taskId());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new TaskResult(task.taskId(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Writes the chunk's ledger row in the load's transaction. If a concurrent attempt holds the
+   * row, this waits for it: false means that attempt committed first.
+   */
+  private static boolean record(Connection target, TableTask task, TaskResult result)
+      throws SQLException {
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "INSERT INTO " + qualified(task.stagingSchema(), Planner.LEDGER_TABLE)
+                + " (task_id, rows, bytes, millis) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (task_id) DO NOTHING")) {
+      ps.setString(1, task.taskId());
+      ps.setLong(2, result.rows());
+      ps.setLong(3, result.bytes());
+      ps.setLong(4, result.millis());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private static void abort(CopyIn in, CopyOut out, Connection target) {
+    try {
+      if (out != null && out.isActive()) {
+        out.cancelCopy();
+      }
+    } catch (SQLException ignored) {
+      // the connection is closed next anyway
+    }
+    try {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    } catch (SQLException ignored) {
+      // idem
+    }
+    try {
+      target.rollback();
+    } catch (SQLException ignored) {
+      // idem
+    }
+  }
+
+  private ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
+    ValueTransform[] out = new ValueTransform[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnPlan c = columns.get(i);
+      if (c.rule() == null) {
+        continue;
+      }
+      RuleType type = Rules.find(c.rule());
+      if (type == null) {
+        throw new IllegalArgumentException("unknown rule '" + c.rule() + "' on column " + c.name());
+      }
+      String columnType = c.type();
+      out[i] =
+          type.create(
+              c.params(),
+              new RuleContext(key, c.name(), text -> encode(source, columnType, text)));
+    }
+    return out;
+  }
+
+  /** A text literal in a type's binary representation, via the type's send function. */
+  static byte[] encode(Connection source, String type, String text) {
+    try {
+      String sendFunction;
+      String typeName;
+      try (PreparedStatement ps =
+          source.prepareStatement(
+              "SELECT t.typsend::regproc::text, format_type(t.oid, NULL)"
+                  + " FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.to_regtype(?)")) {
+        ps.setString(1, type);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new IllegalArgumentException("unknown type " + type);
+          }
+          sendFunction = rs.getString(1);
+          typeName = rs.getString(2);
+        }
+      }
+      if (!sendFunction.matches("[A-Za-z0-9_.\"]+")) {
+        throw new IllegalArgumentException("unexpected send function for " + type);
+      }
+      try (PreparedStatement ps =
+          source.prepareStatement("SELECT " + sendFunction + "(CAST(? AS " + typeName + "))")) {
+        ps.setString(1, text);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getBytes(1);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalArgumentException(
+          "value is not a valid " + type + " (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+  }
+
+  static String copyOutSql(TableTask task, List<ColumnPlan> columns) {
+    StringBuilder sql =
+        new StringBuilder("COPY (SELECT ")
+            .append(columnList(columns))
+            .append(" FROM ")
+            .append(qualified(task.sourceSchema(), task.table()));
+    if (task.sample() != null) {
+      sql.append(" TABLESAMPLE BERNOULLI (")
+          .append(String.format(Locale.ROOT, "%.6f", task.sample()))
+          .append(") REPEATABLE (0)");
+    }
+    List<String> conditions = new ArrayList<>();
+    if (task.chunk() != null && !(task.chunk().fromPage() == 0 && task.chunk().openEnded())) {
+      conditions.add("ctid >= '(" + task.chunk().fromPage() + ",0)'::pg_catalog.tid");
+      if (!task.chunk().openEnded()) {
+        conditions.add("ctid < '(" + task.chunk().toPage() + ",0)'::pg_catalog.tid");
+      }
+    }
+    if (task.where() != null) {
+      conditions.add("(" + task.where() + ")");
+    }
+    if (!conditions.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", conditions));
+    }
+    return sql.append(") TO STDOUT (FORMAT binary)").toString();
+  }
+
+  static String copyInSql(TableTask task, List<ColumnPlan> columns) {
+    return "COPY " + qualified(task.stagingSchema(), task.table()) + " (" + columnList(columns)
+        + ") FROM STDIN (FORMAT binary)";
+  }
+
+  private static String columnList(List<ColumnPlan> columns) {
+    return columns.stream().map(c -> ident(c.name())).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,485 @@
+package dev.veil.activities.plan;
+
+import static dev.veil.activities.db.Sql.qualified;
+
+import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.activities.config.SpecValidator;
+import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.db.SafeErrors;
+import dev.veil.activities.plan.SourceCatalog.Column;
+import dev.veil.activities.plan.SourceCatalog.ForeignKey;
+import dev.veil.activities.plan.SourceCatalog.Table;
+import dev.veil.activities.rules.RuleType;
+import dev.veil.activities.rules.Rules;
+import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.ColumnPlan;
+import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.TablePlan;
+import dev.veil.workflows.spec.PipelineSpec;
+import dev.veil.workflows.spec.RuleSpec;
+import dev.veil.workflows.spec.TableMode;
+import dev.veil.workflows.spec.TableOptions;
+import dev.veil.workflows.spec.UnmatchedColumns;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a spec into a {@link RunPlan} against the real source catalog. Read only: it runs in a
+ * read-only transaction on the source and never touches the target. Every problem found is
+ * collected, so one run of the planner names all of them.
+ */
+public final class Planner {
+
+  /** Name of the chunk ledger in each staging schema; no source table may carry it. */
+  public static final String LEDGER_TABLE = "_veil_chunks";
+
+  private final ConnectionRegistry connections;
+
+  public Planner(ConnectionRegistry connections) {
+    this.connections = connections;
+  }
+
+  /** The staging schema of a run: derived from the run id, at most 63 bytes, lower case. */
+  public static String stagingSchema(String runId) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(runId.getBytes(StandardCharsets.UTF_8));
+      return "veil_stage_" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Plans a run.
+   *
+   * @throws InvalidSpecException naming every table, column, rule or filter that does not fit the
+   *     source
+   * @throws SQLException when the source cannot be read
+   */
+  public RunPlan plan(PipelineSpec spec, String runId) throws SQLException {
+    List<String> problems = new ArrayList<>(SpecValidator.validate(spec));
+    if (!problems.isEmpty()) {
+      // a spec can reach the planner from a workflow input, not only from a validated source
+      throw new InvalidSpecException(spec.id(), problems);
+    }
+    if (spec.source() == null || spec.source().connection() == null) {
+      problems.add("source.connection: required");
+    } else if (!connections.has(spec.source().connection())) {
+      problems.add("source.connection: '" + spec.source().connection()
+          + "' is not configured on this agent (configured: "
+          + String.join(", ", connections.names()) + ")");
+    }
+    if (spec.target() == null || spec.target().connection() == null) {
+      problems.add("target.connection: required");
+    } else if (!connections.has(spec.target().connection())) {
+      problems.add("target.connection: '" + spec.target().connection()
+          + "' is not configured on this agent (configured: "
+          + String.join(", ", connections.names()) + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(spec.id(), problems);
+    }
+
+    try (Connection source = connections.open(spec.source().connection(), "veil-plan")) {
+      source.setAutoCommit(false);
+      source.setReadOnly(true);
+      try {
+        return plan(spec, runId, source, problems);
+      } finally {
+        source.rollback();
+      }
+    }
+  }
+
+  private RunPlan plan(PipelineSpec spec, String runId, Connection source, List<String> problems)
+      throws SQLException {
+    SourceCatalog catalog = new SourceCatalog(source);
+    List<String> warnings = new ArrayList<>();
+    List<String> schemas = spec.source().effectiveSchemas();
+    List<String> existing = catalog.existingSchemas(schemas);
+    for (String schema : schemas) {
+      if (!existing.contains(schema)) {
+        problems.add("source.schemas: schema '" + schema + "' does not exist in the source");
+      }
+    }
+    Map<String, Table> relations = catalog.relations(schemas);
+    Map<String, Table> selected = select(spec, relations, problems, warnings);
+
+    Map<String, TableOptions> options = spec.effectiveTables().effectiveOptions();
+    for (String key : options.keySet()) {
+      if (!selected.containsKey(key)) {
+        problems.add("tables.options." + key + ": no such table among the copied tables");
+      }
+    }
+
+    Map<String, Map<String, RuleSpec>> rulesByTable = rulesByTable(spec, selected, problems);
+    Map<String, String> targetNames = new HashMap<>();
+    for (Table t : selected.values()) {
+      String previous = targetNames.put(t.name(), t.qualifiedName());
+      if (previous != null) {
+        problems.add("tables: " + previous + " and " + t.qualifiedName()
+            + " would both become table " + t.name() + " in the target schema");
+      }
+      if (t.name().equals(LEDGER_TABLE)) {
+        problems.add("tables: " + t.qualifiedName() + " has a name Veil reserves; exclude it");
+      }
+    }
+
+    String staging = stagingSchema(runId);
+    boolean tidRanges = catalog.serverVersionNum() >= 140000;
+    long chunkRows = spec.effectiveTables().effectiveChunkRows();
+    Set<String> copied = selected.keySet();
+    List<TablePlan> tables = new ArrayList<>();
+    Map<String, Table> described = new LinkedHashMap<>();
+    for (Table t : selected.values()) {
+      Table full = catalog.describe(t);
+      described.put(full.qualifiedName(), full);
+      TableOptions opts = options.get(t.qualifiedName());
+      TableMode mode = opts == null ? TableMode.copy : opts.effectiveMode();
+      String where = opts == null ? null : blankToNull(opts.where());
+      Double sample = opts == null ? null : opts.sample();
+      List<ColumnPlan> columns =
+          columns(full, rulesByTable.getOrDefault(t.qualifiedName(), Map.of()), spec, problems,
+              source);
+      if (where != null) {
+        checkWhere(source, full, where, problems);
+      }
+      List<ChunkRange> chunks =
+          mode == TableMode.schema
+              ? List.of()
+              : chunks(full, chunkRows, tidRanges && sample == null);
+      tables.add(
+          new TablePlan(
+              full.schema(),
+              full.name(),
+              full.estimatedRows(),
+              columns,
+              where,
+              sample,
+              mode,
+              chunks,
+              DdlBuilder.build(full, staging, copied, warnings)));
+    }
+    checkForeignKeys(described, tables, problems);
+
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(spec.id(), problems);
+    }
+    tables.sort(
+        Comparator.comparingLong(TablePlan::estimatedRows)
+            .reversed()
+            .thenComparing(TablePlan::qualifiedName));
+    return new RunPlan(
+        spec.id(),
+        runId,
+        spec.version(),
+        spec.source().connection(),
+        spec.target().connection(),
+        spec.target().effectiveSchema(),
+        staging,
+        spec.effectiveMaxActiveTasks(),
+        tables,
+        warnings);
+  }
+
+  /** Applies include and exclude; reports patterns that match nothing and relations that are not tables. */
+  private static Map<String, Table> select(
+      PipelineSpec spec, Map<String, Table> relations, List<String> problems, List<String> warnings) {
+    List<String> include = spec.effectiveTables().effectiveInclude();
+    List<String> exclude = spec.effectiveTables().effectiveExclude();
+    Map<String, Table> out = new LinkedHashMap<>();
+    List<String> effectiveInclude = include.isEmpty() ? List.of("*.*") : include;
+    for (String pattern : effectiveInclude) {
+      Pattern regex = glob(pattern);
+      boolean matched = false;
+      for (Table t : relations.values()) {
+        if (!regex.matcher(t.qualifiedName()).matches()) {
+          continue;
+        }
+        matched = true;
+        if (exclude.stream().anyMatch(e -> glob(e).matcher(t.qualifiedName()).matches())) {
+          continue;
+        }
+        boolean explicit = !pattern.contains("*");
+        if (t.kind() == 'r' && !t.partition()) {
+          out.put(t.qualifiedName(), t);
+        } else if (t.kind() == 'p' || t.partition()) {
+          problems.add("tables: " + t.qualifiedName() + " is "
+              + (t.kind() == 'p' ? "a partitioned table" : "a partition")
+              + ", which Veil does not copy yet: exclude it in tables.exclude");
+        } else if (explicit) {
+          problems.add("tables.include: " + t.qualifiedName() + " is " + kindName(t.kind())
+              + ", not a table");
+        } else if (!out.containsKey(t.qualifiedName())) {
+          warnings.add(kindName(t.kind()) + " " + t.qualifiedName() + " is not copied");
+        }
+      }
+      if (!matched) {
+        problems.add("tables.include: '" + pattern + "' matches no table in the source");
+      }
+    }
+    return out;
+  }
+
+  private static String kindName(char kind) {
+    return switch (kind) {
+      case 'v' -> "a view";
+      case 'm' -> "a materialized view";
+      case 'f' -> "a foreign table";
+      default -> "a relation of kind " + kind;
+    };
+  }
+
+  /** {@code *} matches any run of characters; everything else is literal. */
+  static Pattern glob(String pattern) {
+    return Pattern.compile(
+        Arrays.stream(pattern.split("\\*", -1))
+            .map(part -> part.isEmpty() ? "" : Pattern.quote(part))
+            .collect(Collectors.joining(".*")));
+  }
+
+  private static Map<String, Map<String, RuleSpec>> rulesByTable(
+      PipelineSpec spec, Map<String, Table> selected, List<String> problems) {
+    Map<String, Map<String, RuleSpec>> out = new HashMap<>();
+    for (Map.Entry<String, RuleSpec> e : spec.effectiveRules().entrySet()) {
+      String key = e.getKey();
+      String[] parts = key.split("\\.", -1);
+      if (parts.length != 3) {
+        problems.add("rules." + key + ": key must be schema.table.column");
+        continue;
+      }
+      String table = parts[0] + "." + parts[1];
+      if (!selected.containsKey(table)) {
+        problems.add("rules." + key + ": table " + table + " is not among the copied tables");
+        continue;
+      }
+      out.computeIfAbsent(table, t -> new LinkedHashMap<>()).put(parts[2], e.getValue());
+    }
+    return out;
+  }
+
+  private static List<ColumnPlan> columns(
+      Table table,
+      Map<String, RuleSpec> rules,
+      PipelineSpec spec,
+      List<String> problems,
+      Connection source)
+      throws SQLException {
+    for (String column : rules.keySet()) {
+      if (table.column(column) == null) {
+        problems.add("rules." + table.qualifiedName() + "." + column
+            + ": column does not exist in " + table.qualifiedName());
+      }
+    }
+    List<String> unmatched = new ArrayList<>();
+    List<ColumnPlan> out = new ArrayList<>();
+    for (Column c : table.columns()) {
+      RuleSpec rule = rules.get(c.name());
+      String field = "rules." + table.qualifiedName() + "." + c.name();
+      if (rule == null) {
+        if (c.generated() != 's') {
+          unmatched.add(table.qualifiedName() + "." + c.name());
+        }
+        out.add(new ColumnPlan(c.name(), c.type(), null, Map.of(), c.generated() == 's'));
+        continue;
+      }
+      RuleType type = Rules.find(rule.rule());
+      if (type == null) {
+        problems.add(field + ": unknown rule '" + rule.rule() + "' (known: "
+            + String.join(", ", Rules.names()) + ")");
+        continue;
+      }
+      for (String p : type.validate(rule.params())) {
+        problems.add(field + "." + p);
+      }
+      checkFit(c, type, rule, field, problems, source);
+      boolean passthrough = type.name().equals("passthrough");
+      out.add(
+          new ColumnPlan(
+              c.name(), c.type(), passthrough ? null : type.name(), rule.params(),
+              c.generated() == 's'));
+    }
+    if (spec.effectiveUnmatchedColumns() == UnmatchedColumns.fail && !unmatched.isEmpty()) {
+      problems.add("unmatchedColumns: fail, and these columns have no rule (give each a rule, or"
+          + " rule: passthrough if it is not PII): " + String.join(", ", unmatched));
+    }
+    return out;
+  }
+
+  /** Checks that a rule can write into the column's type. */
+  private static void checkFit(
+      Column c, RuleType type, RuleSpec rule, String field, List<String> problems,
+      Connection source) throws SQLException {
+    if (c.generated() == 's') {
+      problems.add(field + ": is a generated column; its value is computed, not copied");
+      return;
+    }
+    if (type.textOnly() && c.typeCategory() != 'S') {
+      problems.add(field + ": rule '" + type.name() + "' writes text but the column is "
+          + c.type());
+      return;
+    }
+    if (type.writesNull() && c.notNull()) {
+      problems.add(field + ": rule '" + type.name() + "' writes NULL but the column is NOT NULL");
+      return;
+    }
+    int maxLength = safeMaxLength(type, rule.params());
+    int limit = charLimit(c);
+    if (maxLength > 0 && limit > 0 && maxLength > limit) {
+      problems.add(field + ": rule '" + type.name() + "' writes up to " + maxLength
+          + " characters but the column is " + c.type());
+    }
+    if (type.name().equals("replacement") && rule.params().get("value") != null) {
+      checkCast(source, c, rule.params().get("value"), field, problems);
+    }
+  }
+
+  private static int safeMaxLength(RuleType type, Map<String, String> params) {
+    try {
+      return type.maxLength(params);
+    } catch (RuntimeException e) {
+      return -1; // bad parameters are reported by validate()
+    }
+  }
+
+  /** The n of varchar(n)/char(n), or -1. */
+  private static int charLimit(Column c) {
+    String t = c.type();
+    if ((t.startsWith("character varying(") || t.startsWith("character(")) && c.typmod() > 4) {
+      return c.typmod() - 4;
+    }
+    return -1;
+  }
+
+  private static void checkCast(
+      Connection source, Column c, String value, String field, List<String> problems)
+      throws SQLException {
+    Savepoint sp = source.setSavepoint();
+    try (PreparedStatement ps =
+        source.prepareStatement("SELECT CAST(? AS " + c.type() + ")")) {
+      ps.setString(1, value);
+      ps.execute();
+    } catch (SQLException e) {
+      source.rollback(sp);
+      problems.add(field + ".value: not a valid " + c.type() + " ("
+          + SafeErrors.describe(e) + ")");
+      return;
+    }
+    source.releaseSavepoint(sp);
+  }
+
+  /** Parses and plans the filter on the source without running it. */
+  private static void checkWhere(
+      Connection source, Table t, String where, List<String> problems) throws SQLException {
+    String field = "tables.options." + t.qualifiedName() + ".where";
+    if (where.contains(";") || where.contains("--") || where.contains("/*")) {
+      problems.add(field + ": must be one boolean expression, without ';' or comments");
+      return;
+    }
+    Savepoint sp = source.setSavepoint();
+    try (Statement s = source.createStatement()) {
+      s.execute("SET LOCAL statement_timeout = '10s'");
+      s.execute("EXPLAIN SELECT 1 FROM " + qualified(t.schema(), t.name()) + " WHERE (" + where
+          + ")");
+    } catch (SQLException e) {
+      source.rollback(sp);
+      problems.add(field + ": " + SafeErrors.describe(e));
+      return;
+    }
+    source.releaseSavepoint(sp);
+  }
+
+  /**
+   * Page ranges of roughly {@code chunkRows} rows; the last one is open-ended so rows on pages
+   * added since the last ANALYZE are copied too.
+   */
+  static List<ChunkRange> chunks(Table t, long chunkRows, boolean splittable) {
+    long rows = t.estimatedRows();
+    if (!splittable || rows <= chunkRows || t.pages() < 2) {
+      return List.of(new ChunkRange(0, -1));
+    }
+    int n = (int) Math.min(t.pages(), (rows + chunkRows - 1) / chunkRows);
+    long pagesPer = (t.pages() + n - 1) / n;
+    List<ChunkRange> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long from = i * pagesPer;
+      boolean last = i == n - 1 || (i + 1) * pagesPer >= t.pages();
+      out.add(new ChunkRange(from, last ? -1 : (i + 1) * pagesPer));
+      if (last) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A foreign key survives the copy only if both sides are transformed alike: the same
+   * deterministic rule, or none. Otherwise the keys no longer match and the build would fail.
+   */
+  private static void checkForeignKeys(
+      Map<String, Table> described, List<TablePlan> tables, List<String> problems) {
+    Map<String, TablePlan> byName = new HashMap<>();
+    for (TablePlan t : tables) {
+      byName.put(t.qualifiedName(), t);
+    }
+    for (Table t : described.values()) {
+      for (ForeignKey fk : t.foreignKeys()) {
+        TablePlan referenced = byName.get(fk.refSchema() + "." + fk.refTable());
+        if (referenced == null) {
+          continue;
+        }
+        TablePlan referencing = byName.get(t.qualifiedName());
+        for (int i = 0; i < fk.columns().size(); i++) {
+          ColumnPlan from = column(referencing, fk.columns().get(i));
+          ColumnPlan to = column(referenced, fk.refColumns().get(i));
+          if (from == null || to == null) {
+            continue;
+          }
+          boolean nulled = "null".equals(from.rule());
+          boolean same =
+              Objects.equals(from.rule(), to.rule()) && from.params().equals(to.params());
+          boolean deterministic =
+              from.rule() == null || Set.of("hash", "email").contains(from.rule());
+          if (!nulled && !(same && deterministic)) {
+            problems.add("rules." + t.qualifiedName() + "." + from.name() + ": foreign key "
+                + fk.name() + " needs the same deterministic rule (or none) on "
+                + t.qualifiedName() + "." + from.name() + " and " + referenced.qualifiedName()
+                + "." + to.name() + ", or rule null on the referencing column");
+          }
+        }
+      }
+    }
+  }
+
+  private static ColumnPlan column(TablePlan t, String name) {
+    for (ColumnPlan c : t.columns()) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,236 @@
+package dev.veil.activities.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.workflows.spec.PipelineSpec;
+import dev.veil.workflows.spec.RuleSpec;
+import dev.veil.workflows.spec.TableMode;
+import dev.veil.workflows.spec.UnmatchedColumns;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+
+  static final String FULL_YAML = """
+      id: shop
+      schedule: "0 3 * * 1-5"
+      maxActiveTasks: 8
+      executor: {taskTimeoutMinutes: 120, heartbeatTimeoutSeconds: 60, maxAttempts: 3}
+      source: {connection: prod-db, schemas: [public, sales]}
+      target: {connection: twin-db, schema: twin}
+      tables:
+        include: [public.*, sales.order*]
+        exclude: [public.audit_*]
+        options:
+          sales.orders: {where: "created_at > now() - interval '90 days'", sample: 12.5, mode: copy}
+          public.big_log: {mode: schema}
+        chunkRows: 250000
+      rules:
+        public.users.email: {rule: email, domain: example.org}
+        public.users.token: {rule: hash, format: base64, length: 16}
+        public.users.note: {rule: null}
+        sales.orders.notes: {rule: replacement, value: redacted}
+      unmatchedColumns: fail
+      resources: {cpu: 500m, memory: 1Gi}
+      nodeSelector: {kubernetes.io/os: linux, pool: batch}
+      tolerations:
+        - {key: dedicated, operator: Equal, value: veil, effect: NoSchedule}
+        - {operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+      """;
+
+  static final String FULL_JSON = """
+      {
+        "id": "shop",
+        "schedule": "0 3 * * 1-5",
+        "maxActiveTasks": 8,
+        "executor": {"taskTimeoutMinutes": 120, "heartbeatTimeoutSeconds": 60, "maxAttempts": 3},
+        "source": {"connection": "prod-db", "schemas": ["public", "sales"]},
+        "target": {"connection": "twin-db", "schema": "twin"},
+        "tables": {
+          "include": ["public.*", "sales.order*"],
+          "exclude": ["public.audit_*"],
+          "options": {
+            "sales.orders": {"where": "created_at > now() - interval '90 days'", "sample": 12.5,
+                             "mode": "copy"},
+            "public.big_log": {"mode": "schema"}
+          },
+          "chunkRows": 250000
+        },
+        "rules": {
+          "public.users.email": {"rule": "email", "domain": "example.org"},
+          "public.users.token": {"rule": "hash", "format": "base64", "length": 16},
+          "public.users.note": {"rule": "null"},
+          "sales.orders.notes": {"rule": "replacement", "value": "redacted"}
+        },
+        "unmatchedColumns": "fail",
+        "resources": {"cpu": "500m", "memory": "1Gi"},
+        "nodeSelector": {"kubernetes.io/os": "linux", "pool": "batch"},
+        "tolerations": [
+          {"key": "dedicated", "operator": "Equal", "value": "veil", "effect": "NoSchedule"},
+          {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+        ]
+      }
+      """;
+
+  @Test
+  void fullYamlSpecIsValidAndReadsEveryField() {
+    PipelineSpec spec = SpecLoader.parseValid(FULL_YAML, SpecFormat.YAML);
+
+    assertEquals("shop", spec.id());
+    assertEquals("0 3 * * 1-5", spec.schedule());
+    assertEquals(8, spec.effectiveMaxActiveTasks());
+    assertEquals(3, spec.effectiveExecutor().maxAttempts());
+    assertEquals(List.of("public", "sales"), spec.source().schemas());
+    assertEquals("twin", spec.target().effectiveSchema());
+    assertEquals(12.5, spec.tables().options().get("sales.orders").sample());
+    assertEquals(TableMode.schema, spec.tables().options().get("public.big_log").effectiveMode());
+    assertEquals(250_000L, spec.tables().effectiveChunkRows());
+    assertEquals(new RuleSpec("hash", Map.of("format", "base64", "length", "16")),
+        spec.rules().get("public.users.token"));
+    assertEquals(UnmatchedColumns.fail, spec.unmatchedColumns());
+    assertEquals("1Gi", spec.resources().memory());
+    assertEquals("linux", spec.nodeSelector().get("kubernetes.io/os"));
+    assertEquals(300L, spec.tolerations().get(1).tolerationSeconds());
+  }
+
+  @Test
+  void sameSpecAsYamlAndAsJsonParsesToEqualRecords() {
+    assertEquals(SpecLoader.parseValid(FULL_YAML, SpecFormat.YAML),
+        SpecLoader.parseValid(FULL_JSON, SpecFormat.JSON));
+  }
+
+  @Test
+  void yamlRuleNullIsTheRuleNamedNull() {
+    PipelineSpec spec = SpecLoader.parse(FULL_YAML, SpecFormat.YAML);
+
+    assertEquals(RuleSpec.of("null"), spec.rules().get("public.users.note"));
+  }
+
+  @Test
+  void writtenYamlAndJsonReadBackToTheSameSpec() {
+    PipelineSpec spec = SpecLoader.parse(FULL_YAML, SpecFormat.YAML).withVersion("abc123");
+
+    for (SpecFormat format : SpecFormat.values()) {
+      String text = SpecLoader.write(spec, format);
+      assertEquals(spec, SpecLoader.parse(text, format), text);
+    }
+  }
+
+  @Test
+  void writerLeavesAbsentFieldsOut() {
+    PipelineSpec spec = SpecLoader.parse(
+        "id: shop\nsource: {connection: prod}\ntarget: {connection: twin}\n", SpecFormat.YAML);
+
+    assertEquals("""
+        id: shop
+        source:
+          connection: prod
+        target:
+          connection: twin
+        """, SpecLoader.write(spec, SpecFormat.YAML));
+  }
+
+  @Test
+  void demoPipelineOfTheRepositoryLoads() {
+    PipelineSpec demo = SpecLoader.load(repositoryFile("pipelines/demo.yaml"));
+
+    assertEquals("demo", demo.id());
+    assertEquals(2, demo.effectiveMaxActiveTasks());
+    assertEquals("demo-source", demo.source().connection());
+    assertEquals("demo-target", demo.target().connection());
+    assertEquals(List.of("public.*"), demo.tables().include());
+    assertEquals(7, demo.rules().size());
+    assertEquals(RuleSpec.of("null"), demo.rules().get("public.customers.street"));
+    assertEquals(RuleSpec.of("null"), demo.rules().get("public.orders.shipping_address"));
+    assertEquals(new RuleSpec("replacement", Map.of("value", "Jane")),
+        demo.rules().get("public.customers.first_name"));
+    assertEquals(new RuleSpec("random_string", Map.of("length", "10")),
+        demo.rules().get("public.customers.phone"));
+  }
+
+  @Test
+  void idDefaultsToTheFileName() {
+    PipelineSpec spec = SpecLoader.load("nightly.yml",
+        "source: {connection: prod}\ntarget: {connection: twin}\n".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals("nightly", spec.id());
+  }
+
+  @Test
+  void idThatDiffersFromTheFileNameIsRejected() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.load(
+        "nightly.json",
+        "{\"id\": \"daily\", \"source\": {\"connection\": \"prod\"}, \"target\": {\"connection\": \"twin\"}}"
+            .getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals("nightly", e.pipeline());
+    assertEquals(List.of("id: must equal the file name without extension ('nightly')"), e.problems());
+  }
+
+  @Test
+  void fileProblemsIncludeValidationProblems() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.load(
+        "nightly.yaml", "source: {connection: prod}\n".getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(List.of("target: required"), e.problems());
+  }
+
+  @Test
+  void fileThatIsNotUtf8IsRejected() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.load(
+        "nightly.yaml", new byte[] {'i', 'd', ':', ' ', (byte) 0xff, '\n'}));
+
+    assertEquals(List.of("(document): not UTF-8 text"), e.problems());
+  }
+
+  @Test
+  void fileWithAnotherExtensionIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> SpecLoader.load("nightly.txt", "id: nightly".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void oversizedSpecIsRejectedBeforeParsing() {
+    String huge = "id: shop\n#" + "x".repeat(SpecLoader.MAX_SPEC_SIZE) + "\n";
+
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> SpecLoader.parse(huge, SpecFormat.YAML));
+    assertEquals(List.of("(document): larger than 1048576 bytes"), e.problems());
+  }
+
+  @Test
+  void parseDoesNotValidateValues() {
+    PipelineSpec spec = SpecLoader.parse("maxActiveTasks: 0\n", SpecFormat.YAML);
+
+    assertNull(spec.id());
+    assertEquals(0, spec.maxActiveTasks());
+  }
+
+  @Test
+  void structuralProblemIsNamedAfterTheIdInTheText() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> SpecLoader.parse("id: shop\nfoo: 1\n", SpecFormat.YAML));
+
+    assertEquals("shop", e.pipeline());
+    assertTrue(e.getMessage().startsWith("invalid pipeline shop: foo: unknown field"),
+        e.getMessage());
+  }
+
+  /** A file of the repository, found from the module directory Maven runs the tests in. */
+  static Path repositoryFile(String relative) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(relative);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
+  }
+}

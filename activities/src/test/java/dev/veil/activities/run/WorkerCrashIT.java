@@ -1,0 +1,186 @@
+package dev.veil.activities.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.testing.SampleSchema;
+import dev.veil.activities.testing.TestPostgres;
+import dev.veil.activities.testing.WorkerMain;
+import dev.veil.workflows.Veil;
+import dev.veil.workflows.run.PipelineRunInput;
+import dev.veil.workflows.run.PipelineRunWorkflow;
+import dev.veil.workflows.run.RunProgress;
+import dev.veil.workflows.run.RunState;
+import dev.veil.workflows.run.RunSummary;
+import dev.veil.workflows.run.TableProgress;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability: a worker JVM killed with SIGKILL in the middle of a multi-table run, then a new
+ * worker started: the run completes with exact row counts and no duplicates. Runs against
+ * Temporal's port-bound test server and real PostgreSQL; the worker is a child JVM.
+ */
+class WorkerCrashIT {
+
+  @TempDir Path pipelines;
+
+  @Test
+  void runSurvivesAWorkerKilledMidCopy() throws Exception {
+    ConnectionSettings source = TestPostgres.createDatabase("veil_crash_src");
+    ConnectionSettings target = TestPostgres.createDatabase("veil_crash_tgt");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String address = "127.0.0.1:" + port;
+    Process first = null;
+    Process second = null;
+    try (Connection c = TestPostgres.connect(source);
+        TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false)) {
+      SampleSchema.create(c, 6000);
+      // ~1 ms per customer row, 3 chunks, one task at a time: the run is mid-copy for seconds
+      Files.writeString(
+          pipelines.resolve("crash.yaml"),
+          String.join("\n",
+              "id: crash",
+              "maxActiveTasks: 1",
+              "executor: {heartbeatTimeoutSeconds: 5}",
+              "source: {connection: src, schemas: [public]}",
+              "target: {connection: tgt, schema: public}",
+              "tables:",
+              "  chunkRows: 2000",
+              "  options:",
+              "    public.customers: {where: \"pg_sleep(0.001) IS NOT NULL\"}",
+              "rules:",
+              "  public.customers.email: {rule: email}",
+              "  public.orders.customer_email: {rule: email}",
+              ""));
+      first = startWorker(address, source, target);
+
+      WorkflowServiceStubs service =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      WorkflowClient client = WorkflowClient.newInstance(service);
+      PipelineRunWorkflow run =
+          client.newWorkflowStub(
+              PipelineRunWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(Veil.TASK_QUEUE)
+                  .setWorkflowId("veil-run-crash-1")
+                  .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                  .build());
+      WorkflowClient.start(run::run, PipelineRunInput.of("crash"));
+
+      // kill once customers has a finished chunk and more to go
+      waitFor(() -> {
+        RunProgress p = run.progress();
+        TableProgress customers = table(p, "public.customers");
+        return customers != null && customers.chunksDone() >= 1
+            && customers.chunksDone() < customers.chunksTotal();
+      });
+      first.destroyForcibly();
+      assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+      second = startWorker(address, source, target);
+
+      RunSummary summary = WorkflowStub.fromTyped(run).getResult(3, TimeUnit.MINUTES, RunSummary.class);
+      assertEquals(RunState.SUCCEEDED, summary.state());
+      try (Connection src = TestPostgres.connect(source);
+          Connection tgt = TestPostgres.connect(target)) {
+        for (String table : List.of("customers", "orders", "audit_log")) {
+          assertEquals(scalar(src, "SELECT count(*) FROM " + table),
+              scalar(tgt, "SELECT count(*) FROM " + table), table);
+          assertEquals(scalar(tgt, "SELECT count(*) FROM " + table),
+              scalar(tgt, "SELECT count(DISTINCT id) FROM " + table), table + " has duplicates");
+        }
+        assertEquals(6000L, table(summary.tables(), "public.customers").rowsDone());
+      }
+      service.shutdown();
+    } finally {
+      for (Process p : new Process[] {first, second}) {
+        if (p != null) {
+          p.destroyForcibly();
+          p.waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+      TestPostgres.dropDatabase(source);
+      TestPostgres.dropDatabase(target);
+    }
+  }
+
+  private static TableProgress table(RunProgress progress, String name) {
+    return table(progress.tables(), name);
+  }
+
+  private static TableProgress table(List<TableProgress> tables, String name) {
+    return tables.stream().filter(t -> t.table().equals(name)).findFirst().orElse(null);
+  }
+
+  private Process startWorker(String address, ConnectionSettings source, ConnectionSettings target)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName(), address, source.url(), target.url(), source.user(),
+                pipelines.toString())
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("READY")) {
+      // worker start-up log
+    }
+    assertEquals("READY", line, "worker did not start");
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // keep the pipe from filling up
+        }
+      } catch (java.io.IOException ignored) {
+        // the process was killed
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+    return p;
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 90 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static long scalar(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
