@@ -49,6 +49,12 @@ public final class CommandSupport {
     if (root instanceof ch.qos.logback.classic.Logger logback) {
       logback.setLevel(Level.WARN);
     }
+    // The SDK logs every failed activity attempt with its stack trace; the command reports the
+    // outcome itself.
+    Logger temporal = LoggerFactory.getLogger("io.temporal");
+    if (temporal instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(Level.ERROR);
+    }
   }
 
   /** Exit code for what a command threw. */

@@ -13,14 +13,20 @@ import java.util.Locale;
 
 /**
  * Prints runs for people: one line per table (state, rows done / estimated, %), and a summary
- * (tables, rows, seconds, rows/s). On a terminal, {@link #follow} redraws the block in place.
+ * (tables, rows, seconds, rows/s). On a terminal, {@link #follow} redraws the block in place every
+ * second; into a file or pipe it prints a new block when something changed (at least every 10 s),
+ * so that logs stay readable.
  */
 public final class RunPrinter {
+
+  private static final long QUIET_REPEAT_NANOS = 10_000_000_000L;
 
   private final PrintStream out;
   private final boolean redraw;
   private final ObjectMapper json;
   private int lastBlockLines;
+  private List<String> lastTableLines = List.of();
+  private long lastPrintedAt;
 
   public RunPrinter(PrintStream out, boolean redraw, ObjectMapper json) {
     this.out = out;
@@ -58,6 +64,17 @@ public final class RunPrinter {
   /** The progress block; replaces the previous block on a terminal. */
   public void printProgress(RunStatus status) {
     List<String> lines = progressLines(status);
+    List<String> tableLines = lines.subList(1, lines.size());
+    long now = System.nanoTime();
+    if (!redraw
+        && !status.finished()
+        && lastBlockLines > 0
+        && tableLines.equals(lastTableLines)
+        && now - lastPrintedAt < QUIET_REPEAT_NANOS) {
+      return;
+    }
+    lastTableLines = List.copyOf(tableLines);
+    lastPrintedAt = now;
     if (redraw && lastBlockLines > 0) {
       out.print("\033[" + lastBlockLines + "A\033[J");
     }

@@ -1,7 +1,6 @@
 package dev.veil.app.core;
 
 import dev.veil.activities.config.InvalidSpecException;
-import dev.veil.activities.config.LocalFolderPipelineSource;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.PipelineRunInput;
@@ -66,7 +65,7 @@ public final class PipelineRunStarter {
   public static PipelineSpec validate(PipelineSource pipelines, String pipelineId) {
     return pipelines
         .find(pipelineId)
-        .orElseThrow(() -> new UnknownPipelineException(pipelineId, describe(pipelines)));
+        .orElseThrow(() -> new UnknownPipelineException(pipelineId, pipelines.describe()));
   }
 
   /**
@@ -104,11 +103,5 @@ public final class PipelineRunStarter {
   /** {@code veil-run-<pipelineId>-<yyyyMMdd-HHmmss>} in this starter's clock and zone. */
   public String newRunId(String pipelineId) {
     return Veil.runWorkflowId(pipelineId, RUN_SUFFIX.format(clock.instant().atZone(clock.getZone())));
-  }
-
-  private static String describe(PipelineSource source) {
-    return source instanceof LocalFolderPipelineSource folder
-        ? "folder " + folder.directory().toAbsolutePath().normalize()
-        : "the pipeline source";
   }
 }
