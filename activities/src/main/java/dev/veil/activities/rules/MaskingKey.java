@@ -56,6 +56,20 @@ public final class MaskingKey {
     }
   }
 
+  /**
+   * A fast keyed hash for one rule: HMAC-SHA256 under a key derived from this key and the purpose
+   * label, the same bytes {@link #mac(String)} would give.
+   */
+  public KeyedHash keyedHash(String purpose) {
+    try {
+      Mac base = Mac.getInstance("HmacSHA256");
+      base.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return new KeyedHash(base.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
   /** First 8 hex digits of HMAC(key, "fingerprint"): tells keys apart without revealing them. */
   public String fingerprint() {
     return HexFormat.of().formatHex(mac("fingerprint").doFinal(new byte[0]), 0, 4);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.crypto.Mac;
 
 /**
  * The rule catalogue: {@code null}, {@code replacement}, {@code random_string}, {@code email},
@@ -194,11 +193,11 @@ public final class Rules {
 
     @Override
     public ValueTransform create(Map<String, String> params, RuleContext context) {
-      Mac mac = context.requireKey(name()).mac("email");
+      KeyedHash mac = context.requireKey(name()).keyedHash("email");
       byte[] suffix =
           ("@" + params.getOrDefault("domain", "example.com")).getBytes(StandardCharsets.US_ASCII);
       return value -> {
-        byte[] digest = mac.doFinal(value);
+        byte[] digest = mac.hash(value);
         byte[] out = new byte[1 + LOCAL_HEX + suffix.length];
         out[0] = 'u';
         byte[] hex = hex(digest, LOCAL_HEX);
@@ -238,12 +237,12 @@ public final class Rules {
 
     @Override
     public ValueTransform create(Map<String, String> params, RuleContext context) {
-      Mac mac = context.requireKey(name()).mac("hash");
+      KeyedHash mac = context.requireKey(name()).keyedHash("hash");
       boolean base64 = "base64".equals(params.get("format"));
       int length = maxLength(params);
       Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
       return value -> {
-        byte[] digest = mac.doFinal(value);
+        byte[] digest = mac.hash(value);
         if (base64) {
           byte[] encoded = encoder.encode(digest);
           return length == encoded.length ? encoded : java.util.Arrays.copyOf(encoded, length);

@@ -91,4 +91,14 @@ class RulesTest {
     assertFalse(KEY.toString().contains("unit-test-key"));
     assertArrayEquals(KEY.mac("p").doFinal(new byte[] {1}), KEY.mac("p").doFinal(new byte[] {1}));
   }
+
+  @Test
+  void keyedHashIsExactlyHmacSha256() {
+    java.util.Random random = new java.util.Random(7);
+    for (int length : new int[] {0, 1, 31, 55, 56, 63, 64, 65, 200, 1000}) {
+      byte[] value = new byte[length];
+      random.nextBytes(value);
+      assertArrayEquals(KEY.mac("email").doFinal(value), KEY.keyedHash("email").hash(value));
+    }
+  }
 }

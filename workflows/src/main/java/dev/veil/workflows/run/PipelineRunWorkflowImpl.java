@@ -212,7 +212,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   }
 
   private ApplicationFailure failed(TemporalFailure failure) {
-    error = describe(failure);
+    // A failure the workflow raised itself (a table failed) already says which table; describe()
+    // would dig below it to the activity's bare message.
+    error =
+        failure instanceof ApplicationFailure app ? app.getOriginalMessage() : describe(failure);
     log.warn("run failed pipeline={} run={} error={}", pipelineId, runId, error);
     cleanUp();
     state = RunState.FAILED;
@@ -332,7 +335,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
 
     void chunkFailed(Throwable failure) {
       if (failure instanceof ActivityFailure && failure.getCause() instanceof CanceledFailure) {
-        state = TableState.CANCELLED;
+        // a sibling chunk cancelled because this table failed must not hide the failure
+        if (state != TableState.FAILED) {
+          state = TableState.CANCELLED;
+        }
       } else {
         state = TableState.FAILED;
         error = describe(failure);

@@ -1,0 +1,147 @@
+package dev.veil.workflows.run;
+
+import static dev.veil.workflows.run.RunFixtures.PIPELINE;
+import static dev.veil.workflows.run.RunFixtures.RUN_ID;
+import static dev.veil.workflows.run.RunFixtures.activityMock;
+import static dev.veil.workflows.run.RunFixtures.plan;
+import static dev.veil.workflows.run.RunFixtures.spec;
+import static dev.veil.workflows.run.RunFixtures.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
+
+import dev.veil.workflows.Veil;
+import dev.veil.workflows.activities.ConfigActivities;
+import dev.veil.workflows.activities.PlanningActivities;
+import dev.veil.workflows.activities.TargetActivities;
+import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.SwapResult;
+import dev.veil.workflows.spec.TableMode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Replays recorded histories of {@link PipelineRunWorkflowImpl}, so that a change to the workflow
+ * that would break runs in flight (a new, dropped or reordered command) fails the build.
+ *
+ * <p>The histories in {@code src/test/resources/histories/} were recorded from runs with faked
+ * activities, as in {@link PipelineRunWorkflowTest}. When a change to the workflow is meant to be
+ * incompatible (and guarded by {@code Workflow.getVersion}), record them anew from the module
+ * directory with
+ *
+ * <pre>mvn -B -q -pl workflows test -Dtest=PipelineRunReplayTest -Dveil.recordHistories=true</pre>
+ *
+ * (the replay tests skip themselves in that invocation) and commit them; keep the old ones too,
+ * under new names, while runs of the old shape may still be in flight.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class PipelineRunReplayTest {
+
+  private static final String RECORD = "veil.recordHistories";
+  private static final String SUCCESS = "histories/pipeline-run-success.json";
+  private static final String CANCELLED = "histories/pipeline-run-cancelled.json";
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void successfulRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(SUCCESS), PipelineRunWorkflowImpl.class);
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void cancelledRunReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(CANCELLED), PipelineRunWorkflowImpl.class);
+  }
+
+  /** Records both histories into {@code src/test/resources/histories/}; see the class comment. */
+  @Test
+  @EnabledIfSystemProperty(named = RECORD, matches = "true")
+  void recordHistories() throws Exception {
+    record(SUCCESS, new FakeTaskActivities(), run -> {
+      RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
+      assertEquals(RunState.SUCCEEDED, summary.state());
+    });
+    FakeTaskActivities cancellable =
+        new FakeTaskActivities().otherwise(FakeTaskActivities::untilCancelled);
+    record(CANCELLED, cancellable, run -> {
+      WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+      FakeTaskActivities.await("two tasks run", () -> cancellable.inFlight() == 2);
+      run.cancel(new CancelRequest("operator stopped it"));
+      RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
+      assertEquals(RunState.CANCELLED, summary.state());
+    });
+  }
+
+  @FunctionalInterface
+  private interface Scenario {
+    void drive(PipelineRunWorkflow run) throws Exception;
+  }
+
+  /** Runs one scenario in a fresh test environment and writes its history as JSON. */
+  private static void record(String resource, FakeTaskActivities tasks, Scenario scenario)
+      throws Exception {
+    ConfigActivities config = activityMock(ConfigActivities.class);
+    PlanningActivities planning = activityMock(PlanningActivities.class);
+    TargetActivities target = activityMock(TargetActivities.class);
+    when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
+    when(planning.plan(any()))
+        .thenReturn(
+            plan(
+                2,
+                table("orders", 3, 30_000),
+                table("customers", 1, 900),
+                table("audit_log", TableMode.schema, List.<ChunkRange>of(), 5_000)));
+    when(target.swap(any())).thenReturn(new SwapResult(3, false));
+
+    // a fixed identity keeps host names out of the committed files
+    TestEnvironmentOptions options =
+        TestEnvironmentOptions.newBuilder()
+            .setWorkflowClientOptions(
+                WorkflowClientOptions.newBuilder().setIdentity("veil-history-recorder").build())
+            .build();
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options)) {
+      Worker worker = env.newWorker(Veil.TASK_QUEUE);
+      worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
+      worker.registerActivitiesImplementations(config, planning, target, tasks);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      PipelineRunWorkflow run =
+          client.newWorkflowStub(
+              PipelineRunWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(RUN_ID)
+                  .setTaskQueue(Veil.TASK_QUEUE)
+                  .build());
+      scenario.drive(run);
+      String json = client.fetchHistory(RUN_ID).toJson(true);
+      Path file = Path.of("src/test/resources").resolve(resource);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String history(String resource) throws IOException {
+    try (var in = PipelineRunReplayTest.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing; see the class comment");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,329 @@
+package dev.veil.workflows.run;
+
+import static dev.veil.workflows.run.RunFixtures.PIPELINE;
+import static dev.veil.workflows.run.RunFixtures.RUN_ID;
+import static dev.veil.workflows.run.RunFixtures.activityMock;
+import static dev.veil.workflows.run.RunFixtures.plan;
+import static dev.veil.workflows.run.RunFixtures.spec;
+import static dev.veil.workflows.run.RunFixtures.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.Veil;
+import dev.veil.workflows.activities.ConfigActivities;
+import dev.veil.workflows.activities.PlanningActivities;
+import dev.veil.workflows.activities.TargetActivities;
+import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.PlanRequest;
+import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.SwapResult;
+import dev.veil.workflows.plan.TablePlan;
+import dev.veil.workflows.spec.TableMode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The orchestration of {@link PipelineRunWorkflowImpl}: fan-out bound, cancellation, failure,
+ * progress. The activities are faked (Mockito mocks and {@link FakeTaskActivities}) because these
+ * tests are about orchestration only; the real activities, against real PostgreSQL databases, are
+ * covered by {@code activities/…/PipelineRunIT}.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class PipelineRunWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  private final ConfigActivities config = activityMock(ConfigActivities.class);
+  private final PlanningActivities planning = activityMock(PlanningActivities.class);
+  private final TargetActivities target = activityMock(TargetActivities.class);
+  private final FakeTaskActivities tasks = new FakeTaskActivities();
+
+  private WorkflowClient client;
+  private WorkflowOptions options;
+
+  @BeforeEach
+  void startWorker(TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
+    this.client = env.getWorkflowClient();
+    this.options = options.toBuilder().setWorkflowId(RUN_ID).build();
+    when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
+    when(target.swap(any())).thenReturn(new SwapResult(1, false));
+    worker.registerActivitiesImplementations(config, planning, target, tasks);
+    env.start();
+  }
+
+  @Test
+  void fanOutNeverExceedsMaxActiveTasks() {
+    RunPlan plan =
+        planned(
+            plan(
+                3,
+                table("orders", 3, 9000),
+                table("customers", 3, 6000),
+                table("invoices", 3, 3000),
+                table("events", 3, 3000)));
+    // The first tasks wait until three run at once, so the bound is reached for sure; each then
+    // lingers a little, so that a workflow that started more would be caught overlapping.
+    CountDownLatch fullHouse = new CountDownLatch(1);
+    tasks.otherwise(
+        task -> {
+          if (tasks.inFlight() >= 3) {
+            fullHouse.countDown();
+          }
+          FakeTaskActivities.heartbeatUntil(task, () -> fullHouse.getCount() == 0);
+          Thread.sleep(20);
+          return FakeTaskActivities.copy(task);
+        });
+
+    RunSummary summary = newRun().run(PipelineRunInput.of(PIPELINE));
+
+    assertEquals(RunState.SUCCEEDED, summary.state());
+    assertEquals(3, tasks.peak(), "most tasks at once");
+    Map<String, Integer> expectedRuns = new TreeMap<>();
+    for (String table : List.of("orders", "customers", "invoices", "events")) {
+      for (int chunk = 0; chunk < 3; chunk++) {
+        expectedRuns.put("public." + table + "#" + chunk, 1);
+      }
+    }
+    assertEquals(expectedRuns, tasks.runs(), "every chunk runs exactly once");
+    // rows per chunk are 100, 110 and 120 (see FakeTaskActivities.rowsOf)
+    assertEquals(4 * (100 + 110 + 120), summary.rows());
+    verify(target).prepare(plan);
+    verify(target).build(plan);
+    verify(target).swap(plan);
+    verify(target, never()).discard(any());
+  }
+
+  @Test
+  void cancelSignalDiscardsStagingAndNeverSwaps() throws InterruptedException {
+    RunPlan plan = planned(plan(3, table("orders", 2, 2000), table("customers", 2, 2000)));
+    tasks.otherwise(FakeTaskActivities::untilCancelled);
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+    FakeTaskActivities.await("three tasks run", () -> tasks.inFlight() >= 3);
+    run.cancel(new CancelRequest("r"));
+    RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
+
+    assertEquals(RunState.CANCELLED, summary.state());
+    assertEquals("r", summary.reason());
+    assertEquals(
+        Map.of("public.orders#0", 1, "public.orders#1", 1, "public.customers#0", 1),
+        tasks.runs(),
+        "the fourth task never starts");
+    assertEquals(tasks.runs().keySet(), tasks.cancelled(), "running tasks were cancelled");
+    assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
+    verify(target, times(1)).discard(plan);
+    verify(target, never()).build(any());
+    verify(target, never()).swap(any());
+    RunProgress progress = run.progress();
+    assertEquals(RunState.CANCELLED, progress.state());
+    assertEquals("cancelled: r", progress.error());
+    progress.tables().forEach(t -> assertEquals(TableState.CANCELLED, t.state(), t.table()));
+  }
+
+  @Test
+  void nativeCancellationBehavesLikeTheSignal() throws InterruptedException {
+    RunPlan plan = planned(plan(3, table("orders", 2, 2000), table("customers", 2, 2000)));
+    tasks.otherwise(FakeTaskActivities::untilCancelled);
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+    FakeTaskActivities.await("three tasks run", () -> tasks.inFlight() >= 3);
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    stub.cancel();
+
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(RunSummary.class));
+    assertInstanceOf(CanceledFailure.class, failed.getCause());
+    assertEquals(tasks.runs().keySet(), tasks.cancelled(), "running tasks were cancelled");
+    assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
+    verify(target, times(1)).discard(plan);
+    verify(target, never()).build(any());
+    verify(target, never()).swap(any());
+    assertEquals(RunState.CANCELLED, run.progress().state());
+  }
+
+  @Test
+  void failingTaskFailsTheRunNamingItsTable() throws InterruptedException {
+    RunPlan plan = planned(plan(3, table("orders", 2, 2000), table("customers", 2, 2000)));
+    // orders#0 fails once orders#1 and customers#0 run beside it; those two run until cancelled.
+    tasks
+        .on(
+            "public.orders#0",
+            task -> {
+              FakeTaskActivities.heartbeatUntil(task, () -> tasks.inFlight() >= 3);
+              throw ApplicationFailure.newNonRetryableFailure("boom", FailureTypes.TASK_FAILED);
+            })
+        .otherwise(FakeTaskActivities::untilCancelled);
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> run.run(PipelineRunInput.of(PIPELINE)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.TASK_FAILED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("public.orders"), failure.getMessage());
+    assertTrue(failure.getOriginalMessage().contains("boom"), failure.getMessage());
+    assertEquals(
+        Set.of("public.orders#1", "public.customers#0"),
+        tasks.cancelled(),
+        "the tasks running beside the failed one were cancelled");
+    assertFalse(tasks.started("public.customers#1"), "no task starts after the failure");
+    assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
+    verify(target, times(1)).discard(plan);
+    verify(target, never()).build(any());
+    verify(target, never()).swap(any());
+
+    RunProgress progress = run.progress();
+    assertEquals(RunState.FAILED, progress.state());
+    assertTrue(progress.error().contains("public.orders"), progress.error());
+    TableProgress orders = progress.tables().get(0);
+    assertEquals("public.orders", orders.table());
+    assertEquals(TableState.FAILED, orders.state(), "a cancelled sibling chunk must not hide it");
+    assertEquals("boom", orders.error());
+    assertEquals(TableState.CANCELLED, progress.tables().get(1).state());
+  }
+
+  @Test
+  void invalidSpecFailsBeforeAnyWork() {
+    String problem = "rules: public.users.emial: no such column in public.users";
+    when(planning.plan(any()))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure(problem, FailureTypes.INVALID_SPEC));
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> run.run(PipelineRunInput.of(PIPELINE)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.INVALID_SPEC, failure.getType());
+    assertEquals(problem, failure.getOriginalMessage());
+    verify(planning, times(1)).plan(any());
+    verifyNoInteractions(target);
+    assertTrue(tasks.runs().isEmpty(), "no task ran");
+    RunProgress progress = run.progress();
+    assertEquals(RunState.FAILED, progress.state());
+    assertEquals(problem, progress.error());
+    assertTrue(progress.tables().isEmpty());
+  }
+
+  @Test
+  void missingPipelineIdIsRejected() {
+    // exactly what `temporal workflow start --input '{"pipelineId":null}'` sends
+    Map<String, Object> input = new HashMap<>();
+    input.put("pipelineId", null);
+    WorkflowStub stub = client.newUntypedWorkflowStub(Veil.PIPELINE_RUN_WORKFLOW_TYPE, options);
+    stub.start(input);
+
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(RunSummary.class));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.INVALID_SPEC, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("pipelineId"), failure.getMessage());
+    verifyNoInteractions(config, planning, target);
+    assertTrue(tasks.runs().isEmpty(), "no task ran");
+  }
+
+  @Test
+  void progressQueryReportsPerTableCounts() throws InterruptedException {
+    RunPlan plan = planned(plan(2, table("orders", 3, 9000), table("customers", 2, 4000)));
+    CountDownLatch release = new CountDownLatch(1);
+    tasks.on("public.orders#0", FakeTaskActivities.copyOnceTrue(() -> release.getCount() == 0));
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+    FakeTaskActivities.await("orders#0 runs", () -> tasks.started("public.orders#0"));
+    RunProgress during = run.progress();
+    release.countDown();
+    RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
+
+    assertEquals(RunState.COPYING, during.state());
+    assertEquals(PIPELINE, during.pipelineId());
+    assertEquals(RUN_ID, during.runId());
+    assertEquals("public.orders", during.tables().get(0).table());
+    assertEquals(TableState.RUNNING, during.tables().get(0).state());
+    assertEquals(3, during.tables().get(0).chunksTotal());
+
+    RunProgress after = run.progress();
+    assertEquals(RunState.SUCCEEDED, after.state());
+    assertNull(after.error());
+    assertEquals(plan.warnings(), after.warnings());
+    assertEquals(
+        List.of(
+            new TableProgress(
+                "public.orders", TableState.COPIED, 100 + 110 + 120, 9000,
+                64 * (100 + 110 + 120), 3, 3, null),
+            new TableProgress(
+                "public.customers", TableState.COPIED, 100 + 110, 4000, 64 * (100 + 110), 2, 2,
+                null)),
+        after.tables());
+    assertEquals(after.tables(), summary.tables());
+    assertEquals(100 + 110 + 120 + 100 + 110, summary.rows());
+  }
+
+  @Test
+  void schemaOnlyTablesRunNoTasks() {
+    // The planner gives schema-only tables no chunks; the second one has a stray chunk to show
+    // that the mode alone decides.
+    TablePlan auditLog = table("audit_log", TableMode.schema, List.of(), 50_000);
+    TablePlan sessions =
+        table("sessions", TableMode.schema, List.of(new ChunkRange(0, -1)), 20_000);
+    planned(plan(2, table("orders", 2, 2000), auditLog, sessions));
+
+    RunSummary summary = newRun().run(PipelineRunInput.of(PIPELINE));
+
+    assertEquals(RunState.SUCCEEDED, summary.state());
+    assertEquals(Map.of("public.orders#0", 1, "public.orders#1", 1), tasks.runs());
+    assertEquals(
+        new TableProgress("public.audit_log", TableState.COPIED, 0, 50_000, 0, 0, 0, null),
+        summary.tables().get(1));
+    assertEquals(
+        new TableProgress("public.sessions", TableState.COPIED, 0, 20_000, 0, 0, 0, null),
+        summary.tables().get(2));
+    assertEquals(100 + 110, summary.rows());
+  }
+
+  /** Makes planning return {@code plan} for this run. */
+  private RunPlan planned(RunPlan plan) {
+    when(planning.plan(new PlanRequest(spec(), RUN_ID))).thenReturn(plan);
+    return plan;
+  }
+
+  private PipelineRunWorkflow newRun() {
+    return client.newWorkflowStub(PipelineRunWorkflow.class, options);
+  }
+}
