@@ -141,6 +141,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     Bootstrap<VeilConfiguration> bootstrap = new Bootstrap<>(this);
     addDefaultCommands(bootstrap);
     initialize(bootstrap);
+    // as Application.run does: JVM metrics for the server's /metrics
+    bootstrap.registerMetrics();
     if (arguments.length == 0) {
       printUsage(bootstrap, stdout);
       return 0;
