@@ -144,8 +144,8 @@ public final class DevTemporalServer implements AutoCloseable {
   }
 
   /**
-   * Runs a dev server until the process is killed: {@code DevTemporalServer [--port N]}, port
-   * 7233 by default.
+   * Runs a dev server until the process is killed: {@code DevTemporalServer [--port N]}, port 7233
+   * by default.
    */
   public static void main(String[] args) throws InterruptedException {
     int port = DEFAULT_PORT;

@@ -9,8 +9,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * {@code executor:} where table tasks run. Only {@code local} (streams in the worker JVM) exists
- * so far; {@code kubernetes} (one pod per task) comes later.
+ * {@code executor:} where table tasks run. Only {@code local} (streams in the worker JVM) exists so
+ * far; {@code kubernetes} (one pod per task) comes later.
  */
 public class ExecutorFactory {
 
@@ -20,7 +20,8 @@ public class ExecutorFactory {
   @NotNull
   @Pattern(
       regexp = LOCAL,
-      message = "must be 'local' (the only executor in this version; 'kubernetes' is not available yet)")
+      message =
+          "must be 'local' (the only executor in this version; 'kubernetes' is not available yet)")
   private String type = LOCAL;
 
   @JsonProperty
@@ -36,8 +37,8 @@ public class ExecutorFactory {
   /**
    * The executor for this configuration.
    *
-   * @param key the masking key, or {@code null}: keyed rules then fail with a message naming
-   *     {@code VEIL_MASKING_KEY}
+   * @param key the masking key, or {@code null}: keyed rules then fail with a message naming {@code
+   *     VEIL_MASKING_KEY}
    */
   public TaskExecutor build(ConnectionRegistry connections, MaskingKey key) {
     if (!LOCAL.equals(type)) {

@@ -68,8 +68,8 @@ public class TemporalFactory {
   }
 
   /**
-   * Clients whose channel connects lazily: for long-running processes, which report an
-   * unreachable server through the {@code temporal} health check instead of refusing to start.
+   * Clients whose channel connects lazily: for long-running processes, which report an unreachable
+   * server through the {@code temporal} health check instead of refusing to start.
    */
   public TemporalClients build() {
     return TemporalClients.lazy(address, namespace, rpcTimeout.toJavaDuration());
@@ -78,8 +78,8 @@ public class TemporalFactory {
   /**
    * Clients that have reached the server, for one-shot commands.
    *
-   * @throws dev.veil.app.core.TemporalUnavailableException within {@link #getRpcTimeout()} when
-   *     the server cannot be reached, naming the address
+   * @throws dev.veil.app.core.TemporalUnavailableException within {@link #getRpcTimeout()} when the
+   *     server cannot be reached, naming the address
    */
   public TemporalClients connect() {
     return TemporalClients.connect(address, namespace, rpcTimeout.toJavaDuration());
@@ -87,7 +87,12 @@ public class TemporalFactory {
 
   @Override
   public String toString() {
-    return "TemporalFactory[address=" + address + ", namespace=" + namespace + ", devServer="
-        + devServer + "]";
+    return "TemporalFactory[address="
+        + address
+        + ", namespace="
+        + namespace
+        + ", devServer="
+        + devServer
+        + "]";
   }
 }

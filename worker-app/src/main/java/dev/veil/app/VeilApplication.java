@@ -109,8 +109,11 @@ public class VeilApplication extends Application<VeilConfiguration> {
     RunStatusReader reader = new RunStatusReader(clients);
     environment
         .jersey()
-        .register(new PipelinesResource(pipelines, new PipelineRunStarter(clients.client(), pipelines)));
-    environment.jersey().register(new RunsResource(reader, new RunCanceller(clients.client(), reader)));
+        .register(
+            new PipelinesResource(pipelines, new PipelineRunStarter(clients.client(), pipelines)));
+    environment
+        .jersey()
+        .register(new RunsResource(reader, new RunCanceller(clients.client(), reader)));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(clients));
     configuration
@@ -132,8 +135,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
   }
 
   /**
-   * Runs a command line with the given output streams and returns its exit code instead of
-   * exiting (the CLI tests use this).
+   * Runs a command line with the given output streams and returns its exit code instead of exiting
+   * (the CLI tests use this).
    */
   public int execute(PrintStream stdout, PrintStream stderr, String... arguments) {
     this.out = stdout;
@@ -160,10 +163,13 @@ public class VeilApplication extends Application<VeilConfiguration> {
     out.println("commands:");
     bootstrap.getCommands().stream()
         .sorted(java.util.Comparator.comparing(Command::getName))
-        .forEach(c -> out.printf(java.util.Locale.ROOT, "  %-11s %s%n", c.getName(), c.getDescription()));
+        .forEach(
+            c ->
+                out.printf(java.util.Locale.ROOT, "  %-11s %s%n", c.getName(), c.getDescription()));
     out.println();
-    out.println("configuration: -c FILE, else $VEIL_CONFIG, else ./veil.yml, else the bundled"
-        + " veil-default.yml (${VEIL_*} environment variables fill it in)");
+    out.println(
+        "configuration: -c FILE, else $VEIL_CONFIG, else ./veil.yml, else the bundled"
+            + " veil-default.yml (${VEIL_*} environment variables fill it in)");
     out.flush();
   }
 

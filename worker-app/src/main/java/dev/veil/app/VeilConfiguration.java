@@ -101,7 +101,12 @@ public class VeilConfiguration extends Configuration {
 
   @Override
   public String toString() {
-    return "VeilConfiguration[temporal=" + temporal + ", connections=" + connections
-        + ", masking=" + masking + "]";
+    return "VeilConfiguration[temporal="
+        + temporal
+        + ", connections="
+        + connections
+        + ", masking="
+        + masking
+        + "]";
   }
 }

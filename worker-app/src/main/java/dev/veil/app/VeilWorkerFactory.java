@@ -19,11 +19,11 @@ import jakarta.validation.constraints.Min;
  * maxConcurrentActivities} is {@code WorkerOptions.setMaxConcurrentActivityExecutionSize} (all
  * activities: config, planning, staging, swap and table tasks). {@code maxConcurrentTasks} caps
  * only the heavy table-task activities ({@code RunTableTask}) with a semaphore in front of the task
- * activity: a task that gets an activity slot while the cap is reached waits for a permit and
- * keeps heartbeating meanwhile (so it is not timed out and still learns of cancellation). The
- * semaphore is what keeps a worker from streaming more tables than its CPU and memory allow while
- * still leaving slots for the short activities of other runs. Keep {@code maxConcurrentTasks}
- * below {@code maxConcurrentActivities}.
+ * activity: a task that gets an activity slot while the cap is reached waits for a permit and keeps
+ * heartbeating meanwhile (so it is not timed out and still learns of cancellation). The semaphore
+ * is what keeps a worker from streaming more tables than its CPU and memory allow while still
+ * leaving slots for the short activities of other runs. Keep {@code maxConcurrentTasks} below
+ * {@code maxConcurrentActivities}.
  */
 public class VeilWorkerFactory {
 

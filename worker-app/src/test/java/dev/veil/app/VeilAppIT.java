@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole application as {@code veil server} runs it (HTTP on free ports), against a
- * port-bound Temporal dev server and real PostgreSQL databases.
+ * The whole application as {@code veil server} runs it (HTTP on free ports), against a port-bound
+ * Temporal dev server and real PostgreSQL databases.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class VeilAppIT {
@@ -62,7 +62,8 @@ class VeilAppIT {
 
   @Test
   void listsThePipelinesOfTheFolder() {
-    assertEquals(List.of("broken", "shop"), api("/api/pipelines").get(PipelineList.class).pipelines());
+    assertEquals(
+        List.of("broken", "shop"), api("/api/pipelines").get(PipelineList.class).pipelines());
   }
 
   @Test

@@ -38,8 +38,7 @@ class VeilConfigurationTest {
     assertEquals("default", config.getTemporal().getNamespace());
     assertTrue(config.getWorker().isEnabled());
     assertEquals("local", config.getExecutor().getType());
-    assertEquals(
-        java.util.Set.of("demo-source", "demo-target"), config.getConnections().keySet());
+    assertEquals(java.util.Set.of("demo-source", "demo-target"), config.getConnections().keySet());
     ConnectionSettings source = config.connectionSettings().get("demo-source");
     if (System.getenv("VEIL_SOURCE_URL") == null) {
       assertEquals("jdbc:postgresql://127.0.0.1:5432/veil_demo_source", source.url());
@@ -94,7 +93,8 @@ class VeilConfigurationTest {
     Files.writeString(file, "worker:\n  maxConcurrentActivities: 4\n  maxConcurrentTasks: 4\n");
     ConfigurationException e =
         assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
-    assertTrue(e.getMessage().contains("maxConcurrentTasks < maxConcurrentActivities"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("maxConcurrentTasks < maxConcurrentActivities"), e.getMessage());
   }
 
   @Test
@@ -102,7 +102,8 @@ class VeilConfigurationTest {
       throws Exception {
     assertEquals(
         "/etc/veil/veil.yml",
-        VeilConfigurationSourceProvider.defaultLocation(Map.of("VEIL_CONFIG", "/etc/veil/veil.yml"), dir));
+        VeilConfigurationSourceProvider.defaultLocation(
+            Map.of("VEIL_CONFIG", "/etc/veil/veil.yml"), dir));
     assertEquals(
         VeilConfigurationSourceProvider.BUNDLED,
         VeilConfigurationSourceProvider.defaultLocation(Map.of(), dir));

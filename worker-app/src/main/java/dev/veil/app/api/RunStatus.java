@@ -7,8 +7,8 @@ import dev.veil.workflows.run.TableProgress;
 import java.util.List;
 
 /**
- * What {@code veil status}, {@code veil start --follow} and {@code GET /api/runs/{runId}} show of
- * a run: the workflow's own progress, with the live rows of running chunks added in.
+ * What {@code veil status}, {@code veil start --follow} and {@code GET /api/runs/{runId}} show of a
+ * run: the workflow's own progress, with the live rows of running chunks added in.
  *
  * @param runId run (workflow) id
  * @param pipelineId pipeline id, or {@code null} if not known

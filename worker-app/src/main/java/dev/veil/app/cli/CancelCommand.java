@@ -11,8 +11,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
  * {@code cancel <runId> [--reason R] [--native]}: asks a run to stop. Running tasks are cancelled,
- * staging is dropped and the target keeps its previous twin. Returns once Temporal has the
- * request; {@code veil status --follow} shows the run wind down.
+ * staging is dropped and the target keeps its previous twin. Returns once Temporal has the request;
+ * {@code veil status --follow} shows the run wind down.
  */
 public class CancelCommand extends VeilCommand {
 
@@ -39,7 +39,9 @@ public class CancelCommand extends VeilCommand {
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       new RunCanceller(clients.client(), new RunStatusReader(clients))
           .cancel(runId, namespace.getString("reason"), nativeCancel);
-      out().println("cancel requested for " + runId + (nativeCancel ? " (Temporal cancellation)" : ""));
+      out()
+          .println(
+              "cancel requested for " + runId + (nativeCancel ? " (Temporal cancellation)" : ""));
       return ExitException.OK;
     }
   }

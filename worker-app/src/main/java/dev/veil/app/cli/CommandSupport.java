@@ -32,8 +32,9 @@ public final class CommandSupport {
         .dest("file")
         .metavar("FILE")
         .setDefault(VeilConfigurationSourceProvider.defaultLocation())
-        .help("configuration file (default: $VEIL_CONFIG, else ./veil.yml, else the bundled"
-            + " veil-default.yml)");
+        .help(
+            "configuration file (default: $VEIL_CONFIG, else ./veil.yml, else the bundled"
+                + " veil-default.yml)");
   }
 
   /**
@@ -72,8 +73,8 @@ public final class CommandSupport {
   }
 
   /**
-   * Prints a failed command's error: one line for what a user can fix, the stack trace only for
-   * the unexpected and only with {@code VEIL_DEBUG} set.
+   * Prints a failed command's error: one line for what a user can fix, the stack trace only for the
+   * unexpected and only with {@code VEIL_DEBUG} set.
    */
   public static void reportError(Cli cli, String command, Throwable e) {
     PrintWriter err = cli.getStdErr();
@@ -87,7 +88,11 @@ public final class CommandSupport {
       err.println("veil " + command + ": " + e.getMessage());
     } else {
       err.println(
-          "veil " + command + ": unexpected error: " + e.getClass().getSimpleName() + ": "
+          "veil "
+              + command
+              + ": unexpected error: "
+              + e.getClass().getSimpleName()
+              + ": "
               + e.getMessage()
               + (debug() ? "" : " (set VEIL_DEBUG=1 for the stack trace)"));
       if (debug()) {

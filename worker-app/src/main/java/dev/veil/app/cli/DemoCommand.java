@@ -156,7 +156,9 @@ public class DemoCommand extends VeilCommand {
           out,
           "Masking key",
           (randomKey ? "random for this demo" : "from VEIL_MASKING_KEY")
-              + " (fingerprint " + key.fingerprint() + ")");
+              + " (fingerprint "
+              + key.fingerprint()
+              + ")");
       VeilWorker worker =
           closer.add(
               VeilWorker.create(
@@ -186,9 +188,19 @@ public class DemoCommand extends VeilCommand {
       if (Boolean.TRUE.equals(namespace.getBoolean("keep"))) {
         out.println();
         out.println("Kept running (Ctrl-C stops everything):");
-        out.println("  source    " + postgres.jdbcUrl(SOURCE_DB) + "  user " + postgres.user());
-        out.println("  target    " + postgres.jdbcUrl(TARGET_DB) + "  user " + postgres.user());
-        out.println("  Temporal  " + address + "   ./veil status " + runId);
+        // without the URL's query string: VEIL_PG_URL may carry a password there
+        out.println(
+            "  source    "
+                + withoutQuery(postgres.jdbcUrl(SOURCE_DB))
+                + "  user "
+                + postgres.user());
+        out.println(
+            "  target    "
+                + withoutQuery(postgres.jdbcUrl(TARGET_DB))
+                + "  user "
+                + postgres.user());
+        out.println("  Temporal  " + address);
+        out.println("  status    VEIL_TEMPORAL_ADDRESS=" + address + " ./veil status " + runId);
         out.flush();
         app.awaitShutdown(() -> {});
       }
@@ -213,11 +225,13 @@ public class DemoCommand extends VeilCommand {
         return new LocalFolderPipelineSource(folder);
       }
     }
-    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(BUNDLED_PIPELINE)) {
+    try (InputStream in =
+        DemoCommand.class.getClassLoader().getResourceAsStream(BUNDLED_PIPELINE)) {
       if (in == null) {
         throw new ExitException(
             ExitException.FAILED,
-            "veil demo: no pipeline 'demo' in " + folder.toAbsolutePath()
+            "veil demo: no pipeline 'demo' in "
+                + folder.toAbsolutePath()
                 + " and none bundled in the jar");
       }
       Path copy = Files.createTempDirectory("veil-demo-pipelines");
@@ -236,8 +250,8 @@ public class DemoCommand extends VeilCommand {
   }
 
   /**
-   * Three customers side by side, source value against target value, for the redacted columns.
-   * The data is the demo's own fake PII, so printing it is fine.
+   * Three customers side by side, source value against target value, for the redacted columns. The
+   * data is the demo's own fake PII, so printing it is fine.
    */
   static void printSample(
       PrintStream out, ConnectionSettings source, ConnectionSettings target, String targetSchema) {
@@ -246,23 +260,38 @@ public class DemoCommand extends VeilCommand {
       String key = primaryKey(src, "public", "customers");
       List<String> columns = existingColumns(src, "public", "customers", SAMPLE_COLUMNS);
       if (key == null || columns.isEmpty()) {
-        out.println("(no sample: public.customers has no primary key or none of " + SAMPLE_COLUMNS + ")");
+        out.println(
+            "(no sample: public.customers has no primary key or none of " + SAMPLE_COLUMNS + ")");
         return;
       }
-      String select = Sql.ident(key) + ", " + String.join(", ", columns.stream().map(Sql::ident).toList());
+      String select =
+          Sql.ident(key) + ", " + String.join(", ", columns.stream().map(Sql::ident).toList());
       List<Map<String, String>> before = new ArrayList<>();
       try (Statement s = src.createStatement();
           ResultSet rs =
-              s.executeQuery("SELECT " + select + " FROM " + Sql.qualified("public", "customers")
-                  + " ORDER BY " + Sql.ident(key) + " LIMIT " + SAMPLE_ROWS)) {
+              s.executeQuery(
+                  "SELECT "
+                      + select
+                      + " FROM "
+                      + Sql.qualified("public", "customers")
+                      + " ORDER BY "
+                      + Sql.ident(key)
+                      + " LIMIT "
+                      + SAMPLE_ROWS)) {
         while (rs.next()) {
           before.add(row(rs, key, columns));
         }
       }
       int width = Math.max(10, columns.stream().mapToInt(String::length).max().orElse(10));
       out.println("Sample — source → target (the demo's fake data):");
-      String sql = "SELECT " + select + " FROM " + Sql.qualified(targetSchema, "customers")
-          + " WHERE " + Sql.ident(key) + "::text = ?";
+      String sql =
+          "SELECT "
+              + select
+              + " FROM "
+              + Sql.qualified(targetSchema, "customers")
+              + " WHERE "
+              + Sql.ident(key)
+              + "::text = ?";
       try (PreparedStatement q = dst.prepareStatement(sql)) {
         for (Map<String, String> original : before) {
           q.setString(1, original.get(key));
@@ -278,8 +307,8 @@ public class DemoCommand extends VeilCommand {
                 Locale.ROOT,
                 "    %-" + width + "s  %-34s → %s%n",
                 column,
-                String.valueOf(original.get(column)),
-                copy.isEmpty() ? "(missing in target)" : String.valueOf(copy.get(column)));
+                show(original.get(column)),
+                copy.isEmpty() ? "(missing in target)" : show(copy.get(column)));
           }
         }
       }
@@ -287,6 +316,15 @@ public class DemoCommand extends VeilCommand {
       out.println("(no sample: " + dev.veil.activities.db.SafeErrors.describe(e) + ")");
     }
     out.flush();
+  }
+
+  private static String withoutQuery(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  private static String show(String value) {
+    return value == null ? "NULL" : value;
   }
 
   private static Map<String, String> row(ResultSet rs, String key, List<String> columns)

@@ -43,10 +43,17 @@ public class DevServerCommand extends VeilCommand {
           ExitException.FAILED,
           "veil dev-server: " + e.getMessage() + " (another dev server? try --port 0)");
     }
-    out().println("Temporal dev server at " + server.address()
-        + " — in memory: state is lost when it stops; no Schedules, no visibility queries.");
-    out().println("Workers: VEIL_TEMPORAL_ADDRESS=" + server.address()
-        + " VEIL_TEMPORAL_DEV_SERVER=true ./veil server     Ctrl-C stops the dev server.");
+    out()
+        .println(
+            "Temporal dev server at "
+                + server.address()
+                + " — in memory: state is lost when it stops; no Schedules, no visibility"
+                + " queries.");
+    out()
+        .println(
+            "Workers: VEIL_TEMPORAL_ADDRESS="
+                + server.address()
+                + " VEIL_TEMPORAL_DEV_SERVER=true ./veil server     Ctrl-C stops the dev server.");
     out().flush();
     app.awaitShutdown(server::close);
     return ExitException.OK;

@@ -9,10 +9,13 @@ public class ExitException extends RuntimeException {
 
   /** Success. */
   public static final int OK = 0;
+
   /** The run failed, or the command did. */
   public static final int FAILED = 1;
+
   /** Bad usage, configuration or pipeline spec: nothing was started. */
   public static final int INVALID = 2;
+
   /** The run was cancelled. */
   public static final int CANCELLED = 3;
 

@@ -117,10 +117,12 @@ public final class RunPrinter {
   }
 
   static String tableLine(TableProgress t, int width) {
-    String estimate = t.rowsEstimated() > 0 ? String.format(Locale.ROOT, "%,d", t.rowsEstimated()) : "?";
+    String estimate =
+        t.rowsEstimated() > 0 ? String.format(Locale.ROOT, "%,d", t.rowsEstimated()) : "?";
     String percent =
         t.rowsEstimated() > 0
-            ? String.format(Locale.ROOT, "%3.0f%%", Math.min(100.0, 100.0 * t.rowsDone() / t.rowsEstimated()))
+            ? String.format(
+                Locale.ROOT, "%3.0f%%", Math.min(100.0, 100.0 * t.rowsDone() / t.rowsEstimated()))
             : "   -";
     return String.format(
         Locale.ROOT,
@@ -143,7 +145,8 @@ public final class RunPrinter {
 
   static String summaryLine(RunStatus status) {
     double secs = status.elapsedMillis() == null ? 0 : status.elapsedMillis() / 1000.0;
-    String rate = secs > 0 ? String.format(Locale.ROOT, " (%,.0f rows/s)", status.rowsDone() / secs) : "";
+    String rate =
+        secs > 0 ? String.format(Locale.ROOT, " (%,.0f rows/s)", status.rowsDone() / secs) : "";
     String line =
         String.format(
             Locale.ROOT,

@@ -16,9 +16,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
  * {@code start <pipelineId> [--follow] [--run-id ID]}: checks the spec locally (an invalid one
- * prints its problems and exits 2 without starting anything), starts a run and prints its id;
- * with {@code --follow} shows progress until the run ends (exit 0 succeeded, 1 failed, 3
- * cancelled).
+ * prints its problems and exits 2 without starting anything), starts a run and prints its id; with
+ * {@code --follow} shows progress until the run ends (exit 0 succeeded, 1 failed, 3 cancelled).
  */
 public class StartCommand extends VeilCommand {
 
@@ -54,8 +53,7 @@ public class StartCommand extends VeilCommand {
       if (!Boolean.TRUE.equals(namespace.getBoolean("follow"))) {
         return ExitException.OK;
       }
-      RunPrinter printer =
-          new RunPrinter(out(), RunPrinter.terminal(out()), app.objectMapper());
+      RunPrinter printer = new RunPrinter(out(), RunPrinter.terminal(out()), app.objectMapper());
       RunStatus last =
           printer.follow(new RunStatusReader(clients), runId, Duration.ofSeconds(1), false);
       printer.printSummary(last);

@@ -12,8 +12,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
  * {@code status <runId> [--follow] [--json]}: a run's state and per-table progress, live rows of
- * running chunks included. Exit 0 when the status was read; with {@code --follow} the run's
- * outcome (0 succeeded, 1 failed, 3 cancelled).
+ * running chunks included. Exit 0 when the status was read; with {@code --follow} the run's outcome
+ * (0 succeeded, 1 failed, 3 cancelled).
  */
 public class StatusCommand extends VeilCommand {
 

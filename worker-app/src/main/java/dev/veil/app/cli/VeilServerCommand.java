@@ -39,7 +39,8 @@ public class VeilServerCommand extends ServerCommand<VeilConfiguration> {
   /** Jetty wraps a Managed's start failure; the cause says what is wrong. */
   private static Throwable rootCauseIfLifecycle(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t
+    while (t.getCause() != null
+        && t.getCause() != t
         && !(t instanceof dev.veil.app.core.TemporalUnavailableException)) {
       t = t.getCause();
     }

@@ -29,7 +29,8 @@ public final class PipelineRunStarter {
   public static final String MEMO_PIPELINE_ID = "pipelineId";
 
   private static final Logger log = LoggerFactory.getLogger(PipelineRunStarter.class);
-  private static final DateTimeFormatter RUN_SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final DateTimeFormatter RUN_SUFFIX =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
   private final WorkflowClient client;
@@ -102,6 +103,7 @@ public final class PipelineRunStarter {
 
   /** {@code veil-run-<pipelineId>-<yyyyMMdd-HHmmss>} in this starter's clock and zone. */
   public String newRunId(String pipelineId) {
-    return Veil.runWorkflowId(pipelineId, RUN_SUFFIX.format(clock.instant().atZone(clock.getZone())));
+    return Veil.runWorkflowId(
+        pipelineId, RUN_SUFFIX.format(clock.instant().atZone(clock.getZone())));
   }
 }

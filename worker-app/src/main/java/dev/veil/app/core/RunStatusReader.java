@@ -1,5 +1,6 @@
 package dev.veil.app.core;
 
+import com.google.protobuf.Timestamp;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.api.RunStatus.Outcome;
 import dev.veil.workflows.plan.TaskHeartbeat;
@@ -8,7 +9,6 @@ import dev.veil.workflows.run.RunState;
 import dev.veil.workflows.run.RunSummary;
 import dev.veil.workflows.run.TableProgress;
 import dev.veil.workflows.run.TableState;
-import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
@@ -49,6 +49,7 @@ public final class RunStatusReader {
   static final String TASK_ACTIVITY_TYPE = "RunTableTask";
 
   private static final String PROGRESS_QUERY = "progress";
+
   /** A closed run's per-table detail comes from a query that needs a worker: don't wait long. */
   private static final Duration CLOSED_QUERY_TIMEOUT = Duration.ofSeconds(2);
 
@@ -67,7 +68,8 @@ public final class RunStatusReader {
   }
 
   /** Who a run is and whether it still runs, from one describe call. */
-  public record RunHandle(String runId, String pipelineId, String workflowStatus, boolean running) {}
+  public record RunHandle(
+      String runId, String pipelineId, String workflowStatus, boolean running) {}
 
   /**
    * Describes a run without querying it.
@@ -106,29 +108,54 @@ public final class RunStatusReader {
       case WORKFLOW_EXECUTION_STATUS_RUNNING -> {
         Optional<RunProgress> progress = query(execution, clients.rpcTimeout());
         if (progress.isEmpty()) {
-          return new RunStatus(runId, pipelineId, statusName(status), null, Outcome.RUNNING,
-              List.of(), 0, 0, startedAt, elapsed,
-              "progress unavailable: no worker answered the progress query", null);
+          return new RunStatus(
+              runId,
+              pipelineId,
+              statusName(status),
+              null,
+              Outcome.RUNNING,
+              List.of(),
+              0,
+              0,
+              startedAt,
+              elapsed,
+              "progress unavailable: no worker answered the progress query",
+              null);
         }
         // Describe again *after* the query: a chunk still pending now was pending at query time,
         // so its heartbeat rows are not in the query's totals yet (no double counting).
         List<PendingActivityInfo> pending = describe(runId).getPendingActivitiesList();
-        return fromProgress(runId, pipelineId, status, Outcome.RUNNING, progress.get(),
-            withLiveRows(progress.get().tables(), pending), startedAt, elapsed, null);
+        return fromProgress(
+            runId,
+            pipelineId,
+            status,
+            Outcome.RUNNING,
+            progress.get(),
+            withLiveRows(progress.get().tables(), pending),
+            startedAt,
+            elapsed,
+            null);
       }
       case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
         HistoryEvent close = closeEvent(execution);
-        Payloads result =
-            close.getWorkflowExecutionCompletedEventAttributes().getResult();
+        Payloads result = close.getWorkflowExecutionCompletedEventAttributes().getResult();
         RunSummary summary =
             converter.fromPayloads(0, Optional.of(result), RunSummary.class, RunSummary.class);
         boolean cancelled = summary.state() == RunState.CANCELLED;
         List<TableProgress> tables = summary.tables() == null ? List.of() : summary.tables();
-        return new RunStatus(runId, firstNonNull(summary.pipelineId(), pipelineId),
-            statusName(status), summary.state(),
-            cancelled ? Outcome.CANCELLED : Outcome.SUCCEEDED, tables, rows(tables),
-            estimated(tables), startedAt, elapsed,
-            cancelled ? "cancelled: " + summary.reason() : null, emptyToNull(summary.warnings()));
+        return new RunStatus(
+            runId,
+            firstNonNull(summary.pipelineId(), pipelineId),
+            statusName(status),
+            summary.state(),
+            cancelled ? Outcome.CANCELLED : Outcome.SUCCEEDED,
+            tables,
+            rows(tables),
+            estimated(tables),
+            startedAt,
+            elapsed,
+            cancelled ? "cancelled: " + summary.reason() : null,
+            emptyToNull(summary.warnings()));
       }
       default -> {
         String error = closeError(status, closeEvent(execution));
@@ -139,11 +166,30 @@ public final class RunStatusReader {
         RunState state = outcome == Outcome.CANCELLED ? RunState.CANCELLED : RunState.FAILED;
         Optional<RunProgress> progress = query(execution, CLOSED_QUERY_TIMEOUT);
         if (progress.isPresent()) {
-          return fromProgress(runId, pipelineId, status, outcome, progress.get(),
-              progress.get().tables(), startedAt, elapsed, error);
+          return fromProgress(
+              runId,
+              pipelineId,
+              status,
+              outcome,
+              progress.get(),
+              progress.get().tables(),
+              startedAt,
+              elapsed,
+              error);
         }
-        return new RunStatus(runId, pipelineId, statusName(status), state, outcome, List.of(), 0,
-            0, startedAt, elapsed, error, null);
+        return new RunStatus(
+            runId,
+            pipelineId,
+            statusName(status),
+            state,
+            outcome,
+            List.of(),
+            0,
+            0,
+            startedAt,
+            elapsed,
+            error,
+            null);
       }
     }
   }
@@ -194,8 +240,12 @@ public final class RunStatusReader {
       }
       TaskHeartbeat beat;
       try {
-        beat = converter.fromPayloads(0, Optional.of(activity.getHeartbeatDetails()),
-            TaskHeartbeat.class, TaskHeartbeat.class);
+        beat =
+            converter.fromPayloads(
+                0,
+                Optional.of(activity.getHeartbeatDetails()),
+                TaskHeartbeat.class,
+                TaskHeartbeat.class);
       } catch (RuntimeException e) {
         continue; // details of another shape (an older worker): show the totals only
       }
@@ -214,8 +264,16 @@ public final class RunStatusReader {
       if (sums == null || t.state() != TableState.RUNNING) {
         result.add(t);
       } else {
-        result.add(new TableProgress(t.table(), t.state(), t.rowsDone() + sums[0],
-            t.rowsEstimated(), t.bytes() + sums[1], t.chunksDone(), t.chunksTotal(), t.error()));
+        result.add(
+            new TableProgress(
+                t.table(),
+                t.state(),
+                t.rowsDone() + sums[0],
+                t.rowsEstimated(),
+                t.bytes() + sums[1],
+                t.chunksDone(),
+                t.chunksTotal(),
+                t.error()));
       }
     }
     return result;
@@ -254,8 +312,8 @@ public final class RunStatusReader {
         return Optional.empty();
       }
       return Optional.ofNullable(
-          converter.fromPayloads(0, Optional.of(response.getQueryResult()), RunProgress.class,
-              RunProgress.class));
+          converter.fromPayloads(
+              0, Optional.of(response.getQueryResult()), RunProgress.class, RunProgress.class));
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
       if (code == Status.Code.UNAVAILABLE) {
@@ -315,7 +373,9 @@ public final class RunStatusReader {
 
   private String memoPipelineId(WorkflowExecutionInfo info) {
     Payload payload =
-        info.hasMemo() ? info.getMemo().getFieldsMap().get(PipelineRunStarter.MEMO_PIPELINE_ID) : null;
+        info.hasMemo()
+            ? info.getMemo().getFieldsMap().get(PipelineRunStarter.MEMO_PIPELINE_ID)
+            : null;
     if (payload == null) {
       return null;
     }

@@ -140,11 +140,15 @@ public final class TemporalClients implements Managed, AutoCloseable {
     Status status = e.getStatus();
     return switch (status.getCode()) {
       case DEADLINE_EXCEEDED -> "no answer in time (is a Temporal frontend running there?)";
-      case UNAVAILABLE -> "unavailable"
-          + (status.getDescription() == null ? "" : " (" + firstLine(status.getDescription()) + ")")
-          + (status.getCause() == null ? "" : ": " + firstLine(status.getCause().getMessage()));
-      default -> status.getCode()
-          + (status.getDescription() == null ? "" : ": " + firstLine(status.getDescription()));
+      case UNAVAILABLE ->
+          "unavailable"
+              + (status.getDescription() == null
+                  ? ""
+                  : " (" + firstLine(status.getDescription()) + ")")
+              + (status.getCause() == null ? "" : ": " + firstLine(status.getCause().getMessage()));
+      default ->
+          status.getCode()
+              + (status.getDescription() == null ? "" : ": " + firstLine(status.getDescription()));
     };
   }
 

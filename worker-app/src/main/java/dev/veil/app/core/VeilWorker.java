@@ -11,7 +11,6 @@ import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
-import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -67,8 +66,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
   }
 
   /**
-   * A worker with the given activity implementations (tests pass fakes). A {@link
-   * TaskActivities} among them is wrapped in the {@code maxConcurrentTasks} cap.
+   * A worker with the given activity implementations (tests pass fakes). A {@link TaskActivities}
+   * among them is wrapped in the {@code maxConcurrentTasks} cap.
    */
   public static VeilWorker createWith(
       TemporalClients clients, Settings settings, Object... activities) {
@@ -126,7 +125,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
     factory.shutdown();
     factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
-      log.warn("worker did not stop within {}s, interrupting running activities",
+      log.warn(
+          "worker did not stop within {}s, interrupting running activities",
           SHUTDOWN_GRACE.toSeconds());
       factory.shutdownNow();
     }

@@ -43,7 +43,8 @@ public class PostgresHealthCheck extends HealthCheck {
       }
       return Result.healthy("connection " + name + " at " + where());
     } catch (SQLException | RuntimeException e) {
-      return Result.unhealthy("connection " + name + " at " + where() + ": " + scrub(SafeErrors.describe(e)));
+      return Result.unhealthy(
+          "connection " + name + " at " + where() + ": " + scrub(SafeErrors.describe(e)));
     }
   }
 

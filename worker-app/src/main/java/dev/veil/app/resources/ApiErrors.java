@@ -6,7 +6,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** JAX-RS exceptions whose body is an {@link ApiError}, so every error is {@code {code, message}}. */
+/**
+ * JAX-RS exceptions whose body is an {@link ApiError}, so every error is {@code {code, message}}.
+ */
 final class ApiErrors {
   private ApiErrors() {}
 

@@ -51,7 +51,8 @@ class CliIT {
     workerApp = new VeilApplication();
     workerThread =
         new Thread(
-            () -> workerResult.set(CliRunner.run(workerApp, "worker", "-c", stack.config.toString())),
+            () ->
+                workerResult.set(CliRunner.run(workerApp, "worker", "-c", stack.config.toString())),
             "veil-worker-command");
     workerThread.start();
 
@@ -60,12 +61,12 @@ class CliIT {
     FakePipelineSource slowPipelines = new FakePipelineSource().with("shop");
     slowActivities = new FakeActivities(slowPipelines);
     slowWorker =
-        VeilWorker.createWith(slowClients, new VeilWorker.Settings(8, 2, true), slowActivities.all());
+        VeilWorker.createWith(
+            slowClients, new VeilWorker.Settings(8, 2, true), slowActivities.all());
     slowWorker.start();
     slowConfig = stack.directory.resolve("slow.yml");
     Files.writeString(
-        slowConfig,
-        stack.config(0, 0).replace(stack.temporal.address(), slowTemporal.address()));
+        slowConfig, stack.config(0, 0).replace(stack.temporal.address(), slowTemporal.address()));
   }
 
   @AfterAll
@@ -83,7 +84,8 @@ class CliIT {
   void noArgumentsPrintUsage() {
     Result result = CliRunner.run();
     assertEquals(0, result.code(), result.toString());
-    for (String command : new String[] {"server", "worker", "start", "status", "cancel", "demo", "dev-server"}) {
+    for (String command :
+        new String[] {"server", "worker", "start", "status", "cancel", "demo", "dev-server"}) {
       assertTrue(result.out().contains("  " + command), result.toString());
     }
   }
@@ -159,7 +161,8 @@ class CliIT {
     assertTrue(status.out().contains("500 / 1,000"), status.toString());
 
     Result cancel =
-        CliRunner.run("cancel", runId, "--reason", "from the CLI test", "-c", slowConfig.toString());
+        CliRunner.run(
+            "cancel", runId, "--reason", "from the CLI test", "-c", slowConfig.toString());
     assertEquals(0, cancel.code(), cancel.toString());
     assertTrue(cancel.out().contains("cancel requested for " + runId), cancel.toString());
 
@@ -178,7 +181,12 @@ class CliIT {
   void startFollowCopiesThePipelineAndExits0() {
     Result result =
         CliRunner.run(
-            "start", "shop", "--follow", "--run-id", "veil-run-shop-cli-1", "-c",
+            "start",
+            "shop",
+            "--follow",
+            "--run-id",
+            "veil-run-shop-cli-1",
+            "-c",
             stack.config.toString());
 
     assertEquals(0, result.code(), result.toString());
@@ -186,7 +194,8 @@ class CliIT {
     assertTrue(result.out().contains("public.customers"), result.toString());
     assertTrue(result.out().contains("SUCCEEDED: 2 tables, 900 rows"), result.toString());
 
-    Result json = CliRunner.run("status", "veil-run-shop-cli-1", "--json", "-c", stack.config.toString());
+    Result json =
+        CliRunner.run("status", "veil-run-shop-cli-1", "--json", "-c", stack.config.toString());
     assertEquals(0, json.code(), json.toString());
     JsonNode status = json(json.out());
     assertEquals("SUCCEEDED", status.get("outcome").asText());

@@ -8,9 +8,9 @@ import dev.veil.app.testing.CliRunner.Result;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code veil demo} end to end, as a user runs it: its own Temporal dev server, the demo
- * PostgreSQL ({@code VEIL_PG_URL} or embedded), the bundled demo pipeline (the tests run in
- * {@code worker-app/}, where there is no {@code pipelines/} folder). Needs the real activities.
+ * {@code veil demo} end to end, as a user runs it: its own Temporal dev server, the demo PostgreSQL
+ * ({@code VEIL_PG_URL} or embedded), the bundled demo pipeline (the tests run in {@code
+ * worker-app/}, where there is no {@code pipelines/} folder). Needs the real activities.
  */
 class DemoIT {
 

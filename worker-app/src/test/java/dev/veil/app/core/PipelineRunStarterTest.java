@@ -52,7 +52,8 @@ class PipelineRunStarterTest {
   @Test
   void anInvalidSpecStartsNothing() {
     InvalidSpecException e =
-        assertThrows(InvalidSpecException.class, () -> starter.start("broken", "veil-run-broken-1"));
+        assertThrows(
+            InvalidSpecException.class, () -> starter.start("broken", "veil-run-broken-1"));
     assertEquals(List.of("rules: unknown rule 'x'"), e.problems());
     assertThrows(
         UnknownRunException.class,

@@ -43,8 +43,7 @@ class RunStatusReaderTest {
   void runningChunksAddTheirHeartbeatRowsToTheirTables() {
     String runId = starter.start("shop", null);
 
-    RunStatus status =
-        Eventually.await(() -> reader.read(runId), s -> s.rowsDone() == 2000, WAIT);
+    RunStatus status = Eventually.await(() -> reader.read(runId), s -> s.rowsDone() == 2000, WAIT);
 
     assertEquals(Outcome.RUNNING, status.outcome());
     assertEquals("RUNNING", status.workflowStatus());

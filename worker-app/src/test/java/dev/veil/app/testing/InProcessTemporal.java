@@ -22,12 +22,12 @@ public final class InProcessTemporal implements AutoCloseable {
     this.env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    this.clients = new TemporalClients(env.getWorkflowClient(), "in-process", Duration.ofSeconds(5));
+    this.clients =
+        new TemporalClients(env.getWorkflowClient(), "in-process", Duration.ofSeconds(5));
     this.pipelines = pipelines;
     this.activities = new FakeActivities(pipelines);
     this.worker =
-        VeilWorker.createWith(
-            clients, new VeilWorker.Settings(10, 4, true), activities.all());
+        VeilWorker.createWith(clients, new VeilWorker.Settings(10, 4, true), activities.all());
     worker.start();
   }
 

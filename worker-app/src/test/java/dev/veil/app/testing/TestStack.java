@@ -54,43 +54,43 @@ public final class TestStack implements AutoCloseable {
   /** The configuration text; HTTP ports as given (0: any free port). */
   public String config(int httpPort, int adminPort) {
     return """
-        temporal:
-          address: %s
-          devServer: true
-          rpcTimeout: 5s
-        worker:
-          maxConcurrentActivities: 8
-          maxConcurrentTasks: 2
-        pipelines:
-          directory: %s
-        masking:
-          key: %s
-        connections:
-          test-source:
-            url: %s
-            user: %s
-          test-target:
-            url: %s
-            user: %s
-          unreachable:
-            url: jdbc:postgresql://127.0.0.1:1/nothing
-            user: nobody
-            password: s3cret-password-never-shown
-        server:
-          applicationConnectors:
-            - type: http
-              bindHost: 127.0.0.1
-              port: %d
-          adminConnectors:
-            - type: http
-              bindHost: 127.0.0.1
-              port: %d
-        logging:
-          level: INFO
-          loggers:
-            io.temporal: WARN
-            org.eclipse.jetty: WARN
-        """
+           temporal:
+             address: %s
+             devServer: true
+             rpcTimeout: 5s
+           worker:
+             maxConcurrentActivities: 8
+             maxConcurrentTasks: 2
+           pipelines:
+             directory: %s
+           masking:
+             key: %s
+           connections:
+             test-source:
+               url: %s
+               user: %s
+             test-target:
+               url: %s
+               user: %s
+             unreachable:
+               url: jdbc:postgresql://127.0.0.1:1/nothing
+               user: nobody
+               password: s3cret-password-never-shown
+           server:
+             applicationConnectors:
+               - type: http
+                 bindHost: 127.0.0.1
+                 port: %d
+             adminConnectors:
+               - type: http
+                 bindHost: 127.0.0.1
+                 port: %d
+           logging:
+             level: INFO
+             loggers:
+               io.temporal: WARN
+               org.eclipse.jetty: WARN
+           """
         .formatted(
             temporal.address(),
             pipelines,
