@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.app.VeilApplication;
+import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
 import dev.veil.app.testing.CliRunner;
@@ -16,10 +17,15 @@ import dev.veil.app.testing.FakeActivities;
 import dev.veil.app.testing.FakePipelineSource;
 import dev.veil.app.testing.TestStack;
 import dev.veil.temporaldev.DevTemporalServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,6 +182,56 @@ class CliIT {
     assertTrue(again.err().contains("already finished"), again.toString());
   }
 
+  @Test
+  void devServerServesTemporalUntilShutdown() throws Exception {
+    VeilApplication app = new VeilApplication();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    AtomicReference<Integer> code = new AtomicReference<>();
+    Thread thread =
+        new Thread(
+            () ->
+                code.set(
+                    app.execute(
+                        new PrintStream(out, true),
+                        new PrintStream(err, true),
+                        "dev-server",
+                        "--port",
+                        "0",
+                        "-c",
+                        stack.config.toString())));
+    thread.start();
+    String printed =
+        Eventually.await(
+            out::toString,
+            text -> text.contains("Temporal dev server at "),
+            Duration.ofSeconds(20));
+    Matcher address = Pattern.compile("at (127\\.0\\.0\\.1:\\d+)").matcher(printed);
+    assertTrue(address.find(), printed);
+    try (TemporalClients clients =
+        TemporalClients.connect(address.group(1), "default", Duration.ofSeconds(5))) {
+      clients.checkReachable();
+    }
+    app.requestShutdown();
+    thread.join(20_000);
+    assertEquals(0, code.get(), out + "\n" + err);
+  }
+
+  @Test
+  void workerFailsFastWhenTemporalIsUnreachable() throws Exception {
+    Path config = stack.directory.resolve("worker-nowhere.yml");
+    int closedPort = DevTemporalServer.freePort();
+    Files.writeString(
+        config, stack.config(0, 0).replace(stack.temporal.address(), "127.0.0.1:" + closedPort));
+
+    Result result = CliRunner.run("worker", "-c", config.toString());
+
+    assertEquals(1, result.code(), result.toString());
+    assertTrue(
+        result.err().contains("veil worker: cannot reach Temporal at 127.0.0.1:" + closedPort),
+        result.toString());
+  }
+
   /** Needs the real activities (planner, target, copy engine) from main. */
   @Test
   void startFollowCopiesThePipelineAndExits0() {
@@ -206,15 +262,14 @@ class CliIT {
   }
 
   private static void slowClientsStart(String runId) {
-    new dev.veil.app.core.PipelineRunStarter(
-            slowClients.client(), new FakePipelineSource().with("shop"))
+    new PipelineRunStarter(slowClients.client(), new FakePipelineSource().with("shop"))
         .start("shop", runId);
   }
 
   private static JsonNode json(String text) {
     try {
       return JSON.readTree(text);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(text, e);
     }
   }

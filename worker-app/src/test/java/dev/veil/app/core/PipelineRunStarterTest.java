@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.app.testing.Eventually;
 import dev.veil.app.testing.FakePipelineSource;
 import dev.veil.app.testing.InProcessTemporal;
 import java.time.Clock;
@@ -46,6 +47,25 @@ class PipelineRunStarterTest {
   void aRunIdThatIsTakenIsAConflict() {
     String runId = starter.start("shop", "veil-run-shop-taken");
     assertEquals("veil-run-shop-taken", runId);
+    assertThrows(RunConflictException.class, () -> starter.start("shop", runId));
+  }
+
+  @Test
+  void runsStartedInTheSameSecondGetNumberedIds() {
+    String first = starter.start("shop", null);
+    String second = starter.start("shop", null);
+    assertEquals("veil-run-shop-20250304-050607", first);
+    assertEquals("veil-run-shop-20250304-050607-2", second);
+  }
+
+  @Test
+  void aFinishedRunsIdCannotBeReused() {
+    String runId = starter.start("shop", "veil-run-shop-once");
+    temporal.activities.releaseTasks();
+    Eventually.await(
+        () -> new RunStatusReader(temporal.clients).read(runId),
+        dev.veil.app.api.RunStatus::finished,
+        java.time.Duration.ofSeconds(30));
     assertThrows(RunConflictException.class, () -> starter.start("shop", runId));
   }
 
