@@ -1,0 +1,112 @@
+package dev.veil.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.db.ConnectionSettings;
+import io.dropwizard.core.Configuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's configuration ({@code veil.yml}; the bundled {@code veil-default.yml} when none is
+ * given). Environment variables are substituted ({@code ${VEIL_TEMPORAL_ADDRESS:-localhost:7233}}).
+ * Credentials live only here and in the environment; {@link #toString()} never prints them.
+ */
+public class VeilConfiguration extends Configuration {
+
+  @Valid @NotNull private TemporalFactory temporal = new TemporalFactory();
+
+  @Valid @NotNull private VeilWorkerFactory worker = new VeilWorkerFactory();
+
+  @Valid @NotNull private ExecutorFactory executor = new ExecutorFactory();
+
+  @Valid @NotNull private PipelinesFactory pipelines = new PipelinesFactory();
+
+  @Valid @NotNull private Map<String, ConnectionFactory> connections = new LinkedHashMap<>();
+
+  @Valid @NotNull private MaskingFactory masking = new MaskingFactory();
+
+  @JsonProperty
+  public TemporalFactory getTemporal() {
+    return temporal;
+  }
+
+  @JsonProperty
+  public void setTemporal(TemporalFactory temporal) {
+    this.temporal = temporal;
+  }
+
+  @JsonProperty
+  public VeilWorkerFactory getWorker() {
+    return worker;
+  }
+
+  @JsonProperty
+  public void setWorker(VeilWorkerFactory worker) {
+    this.worker = worker;
+  }
+
+  @JsonProperty
+  public ExecutorFactory getExecutor() {
+    return executor;
+  }
+
+  @JsonProperty
+  public void setExecutor(ExecutorFactory executor) {
+    this.executor = executor;
+  }
+
+  @JsonProperty
+  public PipelinesFactory getPipelines() {
+    return pipelines;
+  }
+
+  @JsonProperty
+  public void setPipelines(PipelinesFactory pipelines) {
+    this.pipelines = pipelines;
+  }
+
+  @JsonProperty
+  public Map<String, ConnectionFactory> getConnections() {
+    return connections;
+  }
+
+  @JsonProperty
+  public void setConnections(Map<String, ConnectionFactory> connections) {
+    this.connections = connections == null ? new LinkedHashMap<>() : connections;
+  }
+
+  @JsonProperty
+  public MaskingFactory getMasking() {
+    return masking;
+  }
+
+  @JsonProperty
+  public void setMasking(MaskingFactory masking) {
+    this.masking = masking;
+  }
+
+  /** Settings of every configured connection, by name. */
+  public Map<String, ConnectionSettings> connectionSettings() {
+    Map<String, ConnectionSettings> settings = new LinkedHashMap<>();
+    connections.forEach((name, factory) -> settings.put(name, factory.build()));
+    return settings;
+  }
+
+  public ConnectionRegistry connectionRegistry() {
+    return new ConnectionRegistry(connectionSettings());
+  }
+
+  @Override
+  public String toString() {
+    return "VeilConfiguration[temporal="
+        + temporal
+        + ", connections="
+        + connections
+        + ", masking="
+        + masking
+        + "]";
+  }
+}

@@ -1,0 +1,76 @@
+package dev.veil.app.cli;
+
+import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.activities.config.PipelineSource;
+import dev.veil.app.VeilApplication;
+import dev.veil.app.VeilConfiguration;
+import dev.veil.app.api.RunStatus;
+import dev.veil.app.core.PipelineRunStarter;
+import dev.veil.app.core.RunStatusReader;
+import dev.veil.app.core.TemporalClients;
+import dev.veil.app.core.UnknownPipelineException;
+import java.time.Duration;
+import net.sourceforge.argparse4j.impl.Arguments;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * {@code start <pipelineId> [--follow] [--run-id ID]}: checks the spec locally (an invalid one
+ * prints its problems and exits 2 without starting anything), starts a run and prints its id; with
+ * {@code --follow} shows progress until the run ends (exit 0 succeeded, 1 failed, 3 cancelled).
+ */
+public class StartCommand extends VeilCommand {
+
+  public StartCommand(VeilApplication app) {
+    super(app, "start", "Starts a run of a pipeline and prints its run id");
+  }
+
+  @Override
+  public void configure(Subparser subparser) {
+    super.configure(subparser);
+    subparser.addArgument("pipelineId").metavar("PIPELINE").help("id of the pipeline to run");
+    subparser
+        .addArgument("-f", "--follow")
+        .action(Arguments.storeTrue())
+        .help("show progress every second until the run ends; exit 0 ok, 1 failed, 3 cancelled");
+    subparser
+        .addArgument("--run-id")
+        .dest("runId")
+        .metavar("ID")
+        .help("workflow id of the run (default veil-run-<pipeline>-<yyyyMMdd-HHmmss>)");
+  }
+
+  @Override
+  protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
+    String pipelineId = namespace.getString("pipelineId");
+    PipelineSource pipelines = configuration.getPipelines().build();
+    validate(pipelines, pipelineId);
+    try (TemporalClients clients = configuration.getTemporal().connect()) {
+      String runId =
+          new PipelineRunStarter(clients.client(), pipelines)
+              .start(pipelineId, namespace.getString("runId"));
+      out().println(runId);
+      if (!Boolean.TRUE.equals(namespace.getBoolean("follow"))) {
+        return ExitException.OK;
+      }
+      RunPrinter printer = new RunPrinter(out(), RunPrinter.terminal(out()), app.objectMapper());
+      RunStatus last =
+          printer.follow(new RunStatusReader(clients), runId, Duration.ofSeconds(1), false);
+      printer.printSummary(last);
+      return RunPrinter.exitCode(last);
+    }
+  }
+
+  /** Checks the spec before anything is started; problems go to stderr, one per line. */
+  private void validate(PipelineSource pipelines, String pipelineId) {
+    try {
+      PipelineRunStarter.validate(pipelines, pipelineId);
+    } catch (InvalidSpecException e) {
+      app.err().println("veil start: pipeline " + pipelineId + " is invalid, nothing was started:");
+      e.problems().forEach(problem -> app.err().println("  - " + problem));
+      throw new ExitException(ExitException.INVALID, null);
+    } catch (UnknownPipelineException e) {
+      throw new ExitException(ExitException.INVALID, "veil start: " + e.getMessage());
+    }
+  }
+}

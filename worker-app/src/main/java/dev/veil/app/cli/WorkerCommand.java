@@ -1,0 +1,55 @@
+package dev.veil.app.cli;
+
+import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.app.VeilApplication;
+import dev.veil.app.VeilConfiguration;
+import dev.veil.app.core.TemporalClients;
+import dev.veil.app.core.VeilWorker;
+import net.sourceforge.argparse4j.inf.Namespace;
+
+/**
+ * {@code worker}: polls the {@code veil} task queue and runs workflows and table tasks, without
+ * HTTP. Fails at once with a clear message when Temporal cannot be reached; stops gracefully on
+ * SIGTERM / Ctrl-C.
+ */
+public class WorkerCommand extends VeilCommand {
+
+  public WorkerCommand(VeilApplication app) {
+    super(app, "worker", "Runs a worker only (no REST API)");
+  }
+
+  @Override
+  protected boolean quiet() {
+    return false;
+  }
+
+  @Override
+  protected int execute(Namespace namespace, VeilConfiguration configuration)
+      throws InterruptedException {
+    TemporalClients clients = configuration.getTemporal().build();
+    ConnectionRegistry connections = configuration.connectionRegistry();
+    VeilWorker worker =
+        configuration
+            .getWorker()
+            .build(
+                clients,
+                configuration.getTemporal().isDevServer(),
+                configuration.getPipelines().build(),
+                connections,
+                configuration
+                    .getExecutor()
+                    .build(connections, configuration.getMasking().build().orElse(null)));
+    try {
+      worker.start();
+    } catch (RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+    app.awaitShutdown(
+        () -> {
+          worker.close();
+          clients.close();
+        });
+    return ExitException.OK;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.veil.app.health;
+
+import com.codahale.metrics.health.HealthCheck;
+import dev.veil.app.core.TemporalClients;
+import dev.veil.app.core.TemporalUnavailableException;
+
+/** {@code temporal}: the frontend answers and knows the namespace, within the RPC timeout. */
+public class TemporalHealthCheck extends HealthCheck {
+
+  private final TemporalClients clients;
+
+  public TemporalHealthCheck(TemporalClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  protected Result check() {
+    try {
+      clients.checkReachable();
+      return Result.healthy(
+          "Temporal at " + clients.address() + ", namespace " + clients.namespace());
+    } catch (TemporalUnavailableException e) {
+      return Result.unhealthy(e.getMessage());
+    }
+  }
+}

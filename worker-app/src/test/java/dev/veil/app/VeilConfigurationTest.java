@@ -1,0 +1,113 @@
+package dev.veil.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.activities.db.ConnectionSettings;
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VeilConfigurationTest {
+
+  private final YamlConfigurationFactory<VeilConfiguration> factory =
+      new YamlConfigurationFactory<>(
+          VeilConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+  private final SubstitutingSourceProvider provider =
+      new SubstitutingSourceProvider(
+          new VeilConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false));
+
+  @Test
+  void theBundledDefaultsWorkWithoutAnyFile() throws Exception {
+    VeilConfiguration config = factory.build(provider, VeilConfigurationSourceProvider.BUNDLED);
+
+    // the environment of a test run normally leaves these unset
+    if (System.getenv("VEIL_TEMPORAL_ADDRESS") == null) {
+      assertEquals("localhost:7233", config.getTemporal().getAddress());
+    }
+    assertEquals("default", config.getTemporal().getNamespace());
+    assertTrue(config.getWorker().isEnabled());
+    assertEquals("local", config.getExecutor().getType());
+    assertEquals(java.util.Set.of("demo-source", "demo-target"), config.getConnections().keySet());
+    ConnectionSettings source = config.connectionSettings().get("demo-source");
+    if (System.getenv("VEIL_SOURCE_URL") == null) {
+      assertEquals("jdbc:postgresql://127.0.0.1:5432/veil_demo_source", source.url());
+    }
+  }
+
+  @Test
+  void passwordsAndTheMaskingKeyNeverShowInToString(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(
+        file,
+        """
+        masking:
+          key: a-very-secret-masking-key
+        connections:
+          prod:
+            url: jdbc:postgresql://db.internal:5432/app
+            user: reader
+            password: hunter2-hunter2
+        """);
+    VeilConfiguration config = factory.build(provider, file.toString());
+
+    String text = config + " " + config.getConnections() + " " + config.connectionSettings();
+    assertFalse(text.contains("hunter2"), text);
+    assertFalse(text.contains("a-very-secret"), text);
+    assertEquals("hunter2-hunter2", config.connectionSettings().get("prod").password());
+    assertTrue(config.getMasking().build().isPresent());
+  }
+
+  @Test
+  void anUnknownExecutorIsRejectedWithTheReason(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(file, "executor:\n  type: kubernetes\n");
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
+    assertTrue(e.getMessage().contains("executor.type must be 'local'"), e.getMessage());
+  }
+
+  @Test
+  void aShortMaskingKeyIsRejectedWithoutEchoingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(file, "masking:\n  key: tooshort\n");
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
+    assertTrue(e.getMessage().contains("masking.key must be empty or at least 16"), e.getMessage());
+    assertFalse(e.getMessage().contains("tooshort"), e.getMessage());
+  }
+
+  @Test
+  void moreTaskSlotsThanActivitySlotsIsRejected(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(file, "worker:\n  maxConcurrentActivities: 4\n  maxConcurrentTasks: 4\n");
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
+    assertTrue(
+        e.getMessage().contains("maxConcurrentTasks < maxConcurrentActivities"), e.getMessage());
+  }
+
+  @Test
+  void withoutDashCTheConfigurationIsVeilConfigElseLocalFileElseBundled(@TempDir Path dir)
+      throws Exception {
+    assertEquals(
+        "/etc/veil/veil.yml",
+        VeilConfigurationSourceProvider.defaultLocation(
+            Map.of("VEIL_CONFIG", "/etc/veil/veil.yml"), dir));
+    assertEquals(
+        VeilConfigurationSourceProvider.BUNDLED,
+        VeilConfigurationSourceProvider.defaultLocation(Map.of(), dir));
+    Files.writeString(dir.resolve("veil.yml"), "{}\n");
+    assertEquals("veil.yml", VeilConfigurationSourceProvider.defaultLocation(Map.of(), dir));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.veil.app.testing;
+
+import dev.veil.app.VeilApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs {@code veil} command lines in this JVM and captures exit code, stdout and stderr. */
+public final class CliRunner {
+
+  /** What a command line did. */
+  public record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  private CliRunner() {}
+
+  public static Result run(String... args) {
+    return run(new VeilApplication(), args);
+  }
+
+  public static Result run(VeilApplication app, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = app.execute(o, e, args);
+    }
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,163 @@
+package dev.veil.app.testing;
+
+import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.activities.ConfigActivities;
+import dev.veil.workflows.activities.PlanningActivities;
+import dev.veil.workflows.activities.TargetActivities;
+import dev.veil.workflows.activities.TaskActivities;
+import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.ColumnPlan;
+import dev.veil.workflows.plan.PlanRequest;
+import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.SwapResult;
+import dev.veil.workflows.plan.TablePlan;
+import dev.veil.workflows.plan.TableTask;
+import dev.veil.workflows.plan.TaskHeartbeat;
+import dev.veil.workflows.plan.TaskResult;
+import dev.veil.workflows.spec.PipelineSpec;
+import dev.veil.workflows.spec.TableMode;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Activities that stand in for the real ones in tests of the app layer: specs from a {@link
+ * FakePipelineSource}, a plan of two tables ({@code public.customers} 1000 rows, {@code
+ * public.orders} 3000 rows), and table tasks that report half their rows by heartbeat and then wait
+ * until {@link #releaseTasks()} (or are cancelled), or fail when their table is in {@link
+ * #failTable}.
+ */
+public final class FakeActivities {
+
+  public static final long CUSTOMERS = 1000;
+  public static final long ORDERS = 3000;
+
+  private final FakePipelineSource pipelines;
+  private volatile CountDownLatch gate = new CountDownLatch(1);
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
+  public final Map<String, Integer> calls = new ConcurrentHashMap<>();
+
+  public FakeActivities(FakePipelineSource pipelines) {
+    this.pipelines = pipelines;
+  }
+
+  /** Lets every waiting and future task finish. */
+  public void releaseTasks() {
+    gate.countDown();
+  }
+
+  /** Makes future tasks wait again. */
+  public void holdTasks() {
+    gate = new CountDownLatch(1);
+  }
+
+  /** Tasks of this table ({@code schema.table}) fail with {@code TaskFailed}. */
+  public void failTable(String table) {
+    failing.add(table);
+  }
+
+  public Object[] all() {
+    return new Object[] {new Config(), new Planning(), new Target(), new Tasks()};
+  }
+
+  private void count(String name) {
+    calls.merge(name, 1, Integer::sum);
+  }
+
+  final class Config implements ConfigActivities {
+    @Override
+    public PipelineSpec fetchPipeline(String pipelineId) {
+      count("fetchPipeline");
+      return pipelines
+          .find(pipelineId)
+          .orElseThrow(
+              () ->
+                  ApplicationFailure.newNonRetryableFailure(
+                      "no pipeline " + pipelineId, FailureTypes.PIPELINE_NOT_FOUND));
+    }
+  }
+
+  final class Planning implements PlanningActivities {
+    @Override
+    public RunPlan plan(PlanRequest request) {
+      count("plan");
+      PipelineSpec spec = request.spec();
+      return new RunPlan(
+          spec.id(),
+          request.runId(),
+          "v1",
+          spec.source().connection(),
+          spec.target().connection(),
+          "public",
+          "_veil_staging_test",
+          spec.effectiveMaxActiveTasks(),
+          List.of(table("customers", CUSTOMERS), table("orders", ORDERS)),
+          List.of());
+    }
+
+    private TablePlan table(String name, long rows) {
+      return new TablePlan(
+          "public",
+          name,
+          rows,
+          List.of(new ColumnPlan("id", "bigint", null, Map.of(), false)),
+          null,
+          null,
+          TableMode.copy,
+          List.of(new ChunkRange(0, -1)),
+          null);
+    }
+  }
+
+  final class Target implements TargetActivities {
+    @Override
+    public void prepare(RunPlan plan) {
+      count("prepare");
+    }
+
+    @Override
+    public void build(RunPlan plan) {
+      count("build");
+    }
+
+    @Override
+    public SwapResult swap(RunPlan plan) {
+      count("swap");
+      return new SwapResult(plan.tables().size(), false);
+    }
+
+    @Override
+    public void discard(RunPlan plan) {
+      count("discard");
+    }
+  }
+
+  final class Tasks implements TaskActivities {
+    @Override
+    public TaskResult run(TableTask task) {
+      count("task");
+      String table = task.sourceSchema() + "." + task.table();
+      if (failing.contains(table)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "rule rejected a value in " + table, FailureTypes.TASK_FAILED);
+      }
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      long half = task.estimatedRows() / 2;
+      try {
+        while (!gate.await(100, TimeUnit.MILLISECONDS)) {
+          context.heartbeat(new TaskHeartbeat(task.taskId(), half, half * 10));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Activity.wrap(e);
+      }
+      return new TaskResult(task.taskId(), task.estimatedRows(), task.estimatedRows() * 10, 1);
+    }
+  }
+}
