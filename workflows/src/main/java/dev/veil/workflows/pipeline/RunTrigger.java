@@ -1,0 +1,7 @@
+package dev.veil.workflows.pipeline;
+
+/** What made a pipeline run. */
+public enum RunTrigger {
+  SCHEDULE,
+  RUN_NOW
+}
