@@ -9,6 +9,7 @@ import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.TaskActivities;
+import dev.veil.workflows.pipeline.PipelineWorkflowImpl;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
@@ -81,7 +82,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(Veil.TASK_QUEUE, options.build());
-    worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class);
     Object[] wrapped = new Object[activities.length];
     for (int i = 0; i < activities.length; i++) {
       wrapped[i] =
