@@ -12,6 +12,10 @@ import dev.veil.app.cli.StatusCommand;
 import dev.veil.app.cli.VeilCheckCommand;
 import dev.veil.app.cli.VeilServerCommand;
 import dev.veil.app.cli.WorkerCommand;
+import dev.veil.activities.cloud.CloudApiClient;
+import dev.veil.app.core.CloudAgent;
+import dev.veil.app.core.ConfigProblemReporter;
+import dev.veil.app.core.PipelineReconciler;
 import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.RunCanceller;
 import dev.veil.app.core.RunStatusReader;
@@ -34,6 +38,7 @@ import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code veil} agent and CLI: {@code server} (worker + REST API + health checks), {@code
@@ -89,10 +94,11 @@ public class VeilApplication extends Application<VeilConfiguration> {
     TemporalClients clients = configuration.getTemporal().build();
     environment.lifecycle().manage(clients);
 
-    PipelineSource pipelines = configuration.getPipelines().build();
+    PipelineSource pipelines = configuration.pipelineSource();
     ConnectionRegistry connections = configuration.connectionRegistry();
+    VeilWorker worker = null;
     if (configuration.getWorker().isEnabled()) {
-      VeilWorker worker =
+      worker =
           configuration
               .getWorker()
               .build(
@@ -105,6 +111,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
                       .build(connections, configuration.getMasking().build().orElse(null)));
       environment.lifecycle().manage(worker);
     }
+
+    manageReconciler(configuration, environment, clients, pipelines, worker);
 
     RunStatusReader reader = new RunStatusReader(clients);
     environment
@@ -123,6 +131,39 @@ public class VeilApplication extends Application<VeilConfiguration> {
                 environment
                     .healthChecks()
                     .register("postgres:" + name, new PostgresHealthCheck(name, settings)));
+  }
+
+  /**
+   * One pipeline workflow per config ({@link PipelineReconciler}, every {@code
+   * cloud.refreshInterval}); with {@code cloud.url} set, also the heartbeat and config-problem
+   * events ({@link CloudAgent}).
+   */
+  private static void manageReconciler(
+      VeilConfiguration configuration,
+      Environment environment,
+      TemporalClients clients,
+      PipelineSource pipelines,
+      VeilWorker worker) {
+    CloudFactory cloud = configuration.getCloud();
+    java.time.Duration interval =
+        java.time.Duration.ofMillis(cloud.getRefreshInterval().toMilliseconds());
+    AtomicReference<PipelineReconciler> reconciler = new AtomicReference<>();
+    ConfigProblemReporter reporter =
+        (id, problems) -> {}; // offline: the reconciler logs the problems itself
+    Optional<CloudApiClient> api = cloud.build();
+    if (api.isPresent()) {
+      CloudAgent agent =
+          new CloudAgent(
+              api.get(),
+              cloud.getAgentId(),
+              java.time.Duration.ofMillis(cloud.getHeartbeatInterval().toMilliseconds()),
+              () -> worker == null || worker.isStarted(),
+              () -> reconciler.get() == null ? 0 : reconciler.get().pipelineCount());
+      reporter = agent;
+      environment.lifecycle().manage(agent);
+    }
+    reconciler.set(new PipelineReconciler(clients.client(), pipelines, reporter, interval));
+    environment.lifecycle().manage(reconciler.get());
   }
 
   /** Runs a command line the way {@code main} does, but exits the JVM only on failure. */

@@ -1,6 +1,8 @@
 package dev.veil.app;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.veil.activities.cloud.CloudPipelineSource;
+import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import io.dropwizard.core.Configuration;
@@ -27,6 +29,8 @@ public class VeilConfiguration extends Configuration {
   @Valid @NotNull private Map<String, ConnectionFactory> connections = new LinkedHashMap<>();
 
   @Valid @NotNull private MaskingFactory masking = new MaskingFactory();
+
+  @Valid @NotNull private CloudFactory cloud = new CloudFactory();
 
   @JsonProperty
   public TemporalFactory getTemporal() {
@@ -88,6 +92,26 @@ public class VeilConfiguration extends Configuration {
     this.masking = masking;
   }
 
+  @JsonProperty
+  public CloudFactory getCloud() {
+    return cloud;
+  }
+
+  @JsonProperty
+  public void setCloud(CloudFactory cloud) {
+    this.cloud = cloud;
+  }
+
+  /**
+   * Where pipeline specs come from: the cloud API when {@code cloud.url} is set, else the local
+   * folder ({@code pipelines.directory}, the offline default).
+   */
+  public PipelineSource pipelineSource() {
+    return cloud.build()
+        .<PipelineSource>map(CloudPipelineSource::new)
+        .orElseGet(pipelines::build);
+  }
+
   /** Settings of every configured connection, by name. */
   public Map<String, ConnectionSettings> connectionSettings() {
     Map<String, ConnectionSettings> settings = new LinkedHashMap<>();
@@ -107,6 +131,8 @@ public class VeilConfiguration extends Configuration {
         + connections
         + ", masking="
         + masking
+        + ", cloud="
+        + cloud
         + "]";
   }
 }

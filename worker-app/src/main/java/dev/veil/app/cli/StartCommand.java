@@ -43,7 +43,7 @@ public class StartCommand extends VeilCommand {
   @Override
   protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
     String pipelineId = namespace.getString("pipelineId");
-    PipelineSource pipelines = configuration.getPipelines().build();
+    PipelineSource pipelines = configuration.pipelineSource();
     validate(pipelines, pipelineId);
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       String runId =

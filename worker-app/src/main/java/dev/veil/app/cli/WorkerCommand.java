@@ -34,7 +34,7 @@ public class WorkerCommand extends VeilCommand {
             .build(
                 clients,
                 configuration.getTemporal().isDevServer(),
-                configuration.getPipelines().build(),
+                configuration.pipelineSource(),
                 connections,
                 configuration
                     .getExecutor()

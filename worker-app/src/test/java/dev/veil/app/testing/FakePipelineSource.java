@@ -42,6 +42,19 @@ public final class FakePipelineSource implements PipelineSource {
     return this;
   }
 
+  /** Adds or replaces a spec. */
+  public synchronized FakePipelineSource put(PipelineSpec spec) {
+    specs.put(spec.id(), spec);
+    invalid.remove(spec.id());
+    return this;
+  }
+
+  public synchronized FakePipelineSource remove(String id) {
+    specs.remove(id);
+    invalid.remove(id);
+    return this;
+  }
+
   public FakePipelineSource withInvalid(String id, String... problems) {
     invalid.put(id, List.of(problems));
     return this;

@@ -63,12 +63,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
           dev.veil.workflows.FailureTypes.INVALID_SPEC);
     }
     pipelineId = input.pipelineId();
-    spec = input.spec();
+    // signal-with-start delivers the signal before this method runs: a refresh then wins
+    spec = spec != null ? spec : input.spec();
     runsPerExecution = input.effectiveRunsPerExecution();
     PipelineMemory memory = input.memory();
     if (memory != null) {
       runsStarted = memory.runsStarted();
-      paused = memory.paused();
+      paused = paused || memory.paused();
       runNowPending = runNowPending || memory.runNowPending();
       if (memory.recentRuns() != null) {
         recentRuns.addAll(memory.recentRuns());
@@ -282,7 +283,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
   @Override
   public void resume(ResumeRequest request) {
-    if (paused) {
+    if (paused && spec != null) {
       paused = false;
       nextFireAt = schedule == null ? null : schedule.nextAfter(Workflow.currentTimeMillis());
     }
@@ -292,6 +293,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   @Override
   public void refresh(RefreshRequest request) {
     if (request == null || request.spec() == null) {
+      return;
+    }
+    if (pipelineId == null) {
+      spec = request.spec(); // before run() started: run() takes it
       return;
     }
     String oldSchedule = spec.schedule();

@@ -212,6 +212,19 @@ class PipelineWorkflowTest {
   }
 
   @Test
+  void signalWithStartRefreshIsTheSpecTheWorkflowStartsWith() {
+    io.temporal.client.BatchRequest request = client.newSignalWithStartRequest();
+    request.add(pipeline::run, PipelineInput.of(spec("v1", null, 5)));
+    request.add(pipeline::refresh, new RefreshRequest(spec("v2", "0 4 * * *", 5)));
+    client.signalWithStart(request);
+
+    PipelineStatus status = awaitStatus("started", s -> s.version() != null);
+    assertEquals("v2", status.version());
+    assertEquals("0 4 * * *", status.schedule());
+    assertNotNull(status.nextFireAtMillis());
+  }
+
+  @Test
   void failedRunIsRecordedWithItsMessageAndThePipelineGoesOn() {
     start(spec("broken-1", null, 5));
     pipeline.runNow(new RunNowRequest(null));
