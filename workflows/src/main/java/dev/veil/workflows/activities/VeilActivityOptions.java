@@ -68,6 +68,22 @@ public final class VeilActivityOptions {
                   .build())
           .build();
 
+  /**
+   * Reporting to the cloud API: best effort. A few quick attempts, bounded in total, so an API
+   * that is down costs a run nothing but a dropped event.
+   */
+  public static final ActivityOptions REPORTING =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(20))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(5))
+                  .setMaximumAttempts(3)
+                  .build())
+          .build();
+
   private VeilActivityOptions() {}
 
   /** Table tasks: timeouts and attempts from the pipeline's executor settings. */

@@ -3,6 +3,7 @@ package dev.veil.workflows.run;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
+import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.activities.TargetActivities;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.activities.VeilActivityOptions;
@@ -12,6 +13,9 @@ import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
+import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.RunEvent;
+import dev.veil.workflows.report.RunEventType;
 import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.TableMode;
 import io.temporal.failure.ActivityFailure;
@@ -22,7 +26,10 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +55,22 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.SWAP);
   private final TargetActivities discardTarget =
       Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.DISCARD);
+  private final ReportingActivities reporting =
+      Workflow.newActivityStub(ReportingActivities.class, VeilActivityOptions.REPORTING);
+
+  /** Cloud reporting (events + log tails): on for runs started by a worker that knows it. */
+  private static final String REPORTING_CHANGE = "cloud-reporting";
+  /** Longest the end of a run waits for its last reports to go out. */
+  private static final Duration REPORT_DRAIN = Duration.ofSeconds(30);
+  /** At most one progress event per table this often. */
+  private static final long PROGRESS_EVERY_MILLIS = 5_000;
+
+  private boolean reportingOn;
+  private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+  private boolean outboxClosed;
+  private boolean outboxDrained;
+  private long eventSeq;
+  private final Map<String, Long> lastProgressAt = new HashMap<>();
 
   private String pipelineId;
   private String runId;
@@ -74,6 +97,13 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
     pipelineId = input.pipelineId();
     log.info("run started pipeline={} run={}", pipelineId, runId);
+    // runs recorded before reporting existed replay without it
+    reportingOn =
+        Workflow.getVersion(REPORTING_CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    if (reportingOn) {
+      startReporter();
+      emit(RunEventType.RUN_STARTED, null, null, null, null, null, null);
+    }
 
     mainScope = Workflow.newCancellationScope(() -> runSteps(input));
     try {
@@ -86,10 +116,15 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       if (mainScope.isCancelRequested() || failure instanceof CanceledFailure) {
         return cancelled(failure);
       }
-      throw failed(failure);
+      ApplicationFailure failedWith = failed(failure);
+      emit(RunEventType.RUN_FAILED, null, null, totalRows(), null, elapsed(), error);
+      drainReports();
+      throw failedWith;
     }
     state = RunState.SUCCEEDED;
     log.info("run succeeded pipeline={} run={} rows={}", pipelineId, runId, totalRows());
+    emit(RunEventType.RUN_SUCCEEDED, null, null, totalRows(), null, elapsed(), null);
+    drainReports();
     return summary();
   }
 
@@ -133,14 +168,30 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 runningTasks++;
                 TableCounters counters = tables.get(task.sourceSchema() + "." + task.table());
                 counters.state = TableState.RUNNING;
+                emit(RunEventType.TASK_STARTED, task.taskId(), counters.table.qualifiedName(),
+                    null, task.estimatedRows(), null, null);
+                long taskStartedAt = Workflow.currentTimeMillis();
                 Promise<TaskResult> result = Async.function(tasks::run, task);
                 result.handle(
                     (done, failure) -> {
                       runningTasks--;
                       if (failure == null) {
                         counters.chunkDone(done);
+                        emit(RunEventType.TASK_SUCCEEDED, task.taskId(),
+                            counters.table.qualifiedName(), done.rows(), null,
+                            Workflow.currentTimeMillis() - taskStartedAt, null);
+                        progressOf(counters);
                       } else {
                         counters.chunkFailed(failure);
+                        if (counters.state == TableState.FAILED) {
+                          emit(RunEventType.TASK_FAILED, task.taskId(),
+                              counters.table.qualifiedName(), null, null,
+                              Workflow.currentTimeMillis() - taskStartedAt, counters.error);
+                          if (reportingOn) {
+                            outbox.add(new LogTailRequest(runId, pipelineId, task.taskId(),
+                                counters.error));
+                          }
+                        }
                         if (firstFailure == null) {
                           firstFailure = new TaskFailure(counters.table.qualifiedName(), failure);
                         }
@@ -204,6 +255,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
     state = RunState.CANCELLED;
     error = "cancelled: " + reason;
+    emit(RunEventType.RUN_CANCELLED, null, null, totalRows(), null, elapsed(), reason);
+    drainReports();
     if (cancelReason == null) {
       // native cancellation: the workflow ends as Canceled in Temporal
       throw failure instanceof CanceledFailure c ? c : new CanceledFailure(reason);
@@ -272,6 +325,86 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
         Workflow.currentTimeMillis() - startedAt,
         cancelReason,
         warnings);
+  }
+
+  private long elapsed() {
+    return Workflow.currentTimeMillis() - startedAt;
+  }
+
+  /** A progress event for a table that is not done yet, at most one per table per 5 s. */
+  private void progressOf(TableCounters counters) {
+    if (!reportingOn || counters.state == TableState.COPIED) {
+      return;
+    }
+    String table = counters.table.qualifiedName();
+    long now = Workflow.currentTimeMillis();
+    Long last = lastProgressAt.get(table);
+    if (last != null && now - last < PROGRESS_EVERY_MILLIS) {
+      return;
+    }
+    lastProgressAt.put(table, now);
+    emit(RunEventType.TASK_PROGRESS, null, table, counters.rowsDone,
+        counters.table.estimatedRows(), null, null);
+  }
+
+  /** Queues an event; the reporter thread sends them in order, off the critical path. */
+  private void emit(RunEventType type, String task, String table, Long rows, Long estimated,
+      Long millis, String message) {
+    if (!reportingOn) {
+      return;
+    }
+    outbox.add(new RunEvent(runId, pipelineId, ++eventSeq, type, task, table, rows, estimated,
+        millis, message, Workflow.currentTimeMillis()));
+  }
+
+  /**
+   * Sends queued reports one at a time, in order, in a detached scope (a cancelled run still
+   * reports that it was cancelled). A failed report is dropped with a warning; while the API
+   * fails, progress events are dropped unsent.
+   */
+  private void startReporter() {
+    Workflow.newDetachedCancellationScope(
+            () ->
+                Async.procedure(
+                    () -> {
+                      boolean failing = false;
+                      while (true) {
+                        Workflow.await(() -> !outbox.isEmpty() || outboxClosed);
+                        Object item = outbox.poll();
+                        if (item == null) {
+                          break;
+                        }
+                        if (failing && item instanceof RunEvent e
+                            && e.type() == RunEventType.TASK_PROGRESS) {
+                          continue;
+                        }
+                        try {
+                          if (item instanceof RunEvent e) {
+                            reporting.report(e);
+                          } else {
+                            reporting.uploadLogTail((LogTailRequest) item);
+                          }
+                          failing = false;
+                        } catch (ActivityFailure e) {
+                          failing = true;
+                          log.warn("report dropped pipeline={} run={} report={}", pipelineId,
+                              runId, item instanceof RunEvent ev ? ev.type() : "log tail");
+                        }
+                      }
+                      outboxDrained = true;
+                    }))
+        .run();
+  }
+
+  /** Lets the last reports go out, for at most {@link #REPORT_DRAIN}. */
+  private void drainReports() {
+    if (!reportingOn) {
+      return;
+    }
+    outboxClosed = true;
+    Workflow.newDetachedCancellationScope(
+            () -> Workflow.await(REPORT_DRAIN, () -> outboxDrained))
+        .run();
   }
 
   private long totalRows() {
