@@ -1,0 +1,14 @@
+package dev.veil.activities.cloud;
+
+import dev.veil.workflows.activities.ReportingActivities;
+import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.RunEvent;
+
+/** Reporting of an offline agent (no {@code cloud.url}): nothing leaves the agent. */
+public final class OfflineReportingActivities implements ReportingActivities {
+  @Override
+  public void report(RunEvent event) {}
+
+  @Override
+  public void uploadLogTail(LogTailRequest request) {}
+}
