@@ -7,7 +7,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import dev.veil.activities.cloud.CloudReportingActivities;
+import dev.veil.activities.cloud.LogScrubber;
+import dev.veil.activities.cloud.OfflineReportingActivities;
+import dev.veil.activities.cloud.RecentLogs;
+import dev.veil.app.core.RecentLogsAppender;
+import dev.veil.workflows.activities.ReportingActivities;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -128,6 +137,21 @@ public class CloudFactory {
                 java.time.Duration.ofMillis(timeout.toMilliseconds()),
                 maxAttempts,
                 java.time.Duration.ofMillis(500))));
+  }
+
+  /**
+   * What runs report through: the cloud API (with recent log lines kept for failed tasks' tails,
+   * scrubbed of {@code secrets} and the token), or nothing when offline.
+   */
+  public ReportingActivities reporting(Optional<CloudApiClient> client, Collection<String> secrets) {
+    if (client.isEmpty()) {
+      return new OfflineReportingActivities();
+    }
+    RecentLogs logs = new RecentLogs(2_000);
+    RecentLogsAppender.install(logs);
+    List<String> all = new ArrayList<>(secrets);
+    all.add(token);
+    return new CloudReportingActivities(client.get(), logs, new LogScrubber(all));
   }
 
   @Override

@@ -108,7 +108,10 @@ public class VeilApplication extends Application<VeilConfiguration> {
                   connections,
                   configuration
                       .getExecutor()
-                      .build(connections, configuration.getMasking().build().orElse(null)));
+                      .build(connections, configuration.getMasking().build().orElse(null)),
+                  configuration
+                      .getCloud()
+                      .reporting(configuration.getCloud().build(), configuration.secrets()));
       environment.lifecycle().manage(worker);
     }
 

@@ -112,6 +112,16 @@ public class VeilConfiguration extends Configuration {
         .orElseGet(pipelines::build);
   }
 
+  /** Every secret of this configuration (passwords, masking key), for scrubbing uploaded logs. */
+  public java.util.List<String> secrets() {
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    connections.values().forEach(c -> secrets.add(c.getPassword()));
+    secrets.add(masking.getKey());
+    secrets.add(cloud.getToken());
+    secrets.removeIf(s -> s == null || s.isEmpty());
+    return secrets;
+  }
+
   /** Settings of every configured connection, by name. */
   public Map<String, ConnectionSettings> connectionSettings() {
     Map<String, ConnectionSettings> settings = new LinkedHashMap<>();

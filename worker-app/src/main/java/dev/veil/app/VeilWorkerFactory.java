@@ -3,6 +3,7 @@ package dev.veil.app;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.activities.config.PipelineSource;
+import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.app.core.TemporalClients;
@@ -90,5 +91,17 @@ public class VeilWorkerFactory {
       ConnectionRegistry connections,
       TaskExecutor executor) {
     return VeilWorker.create(clients, settings(devServer), pipelines, connections, executor);
+  }
+
+  /** The worker with Veil's real activities, reporting runs through {@code reporting}. */
+  public VeilWorker build(
+      TemporalClients clients,
+      boolean devServer,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting) {
+    return VeilWorker.create(
+        clients, settings(devServer), pipelines, connections, executor, reporting);
   }
 }

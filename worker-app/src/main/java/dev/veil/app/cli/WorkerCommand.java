@@ -38,7 +38,10 @@ public class WorkerCommand extends VeilCommand {
                 connections,
                 configuration
                     .getExecutor()
-                    .build(connections, configuration.getMasking().build().orElse(null)));
+                    .build(connections, configuration.getMasking().build().orElse(null)),
+                configuration
+                    .getCloud()
+                    .reporting(configuration.getCloud().build(), configuration.secrets()));
     try {
       worker.start();
     } catch (RuntimeException e) {

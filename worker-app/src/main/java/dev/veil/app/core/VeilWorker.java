@@ -8,6 +8,8 @@ import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.workflows.Veil;
+import dev.veil.activities.cloud.OfflineReportingActivities;
+import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.pipeline.PipelineWorkflowImpl;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
@@ -57,13 +59,26 @@ public final class VeilWorker implements Managed, AutoCloseable {
       PipelineSource pipelines,
       ConnectionRegistry connections,
       TaskExecutor executor) {
+    return create(
+        clients, settings, pipelines, connections, executor, new OfflineReportingActivities());
+  }
+
+  /** A worker with Veil's real activities, reporting runs through {@code reporting}. */
+  public static VeilWorker create(
+      TemporalClients clients,
+      Settings settings,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting) {
     return createWith(
         clients,
         settings,
         new ConfigActivitiesImpl(pipelines),
         new PlanningActivitiesImpl(connections),
         new TargetActivitiesImpl(connections),
-        new TaskActivitiesImpl(executor));
+        new TaskActivitiesImpl(executor),
+        reporting);
   }
 
   /**
@@ -82,6 +97,11 @@ public final class VeilWorker implements Managed, AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(Veil.TASK_QUEUE, options.build());
+    if (java.util.Arrays.stream(activities).noneMatch(a -> a instanceof ReportingActivities)) {
+      // offline: runs still schedule their reports, and this answers them at once
+      activities = java.util.Arrays.copyOf(activities, activities.length + 1);
+      activities[activities.length - 1] = new OfflineReportingActivities();
+    }
     worker.registerWorkflowImplementationTypes(
         PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class);
     Object[] wrapped = new Object[activities.length];
