@@ -23,6 +23,9 @@ import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
 import dev.veil.app.health.PostgresHealthCheck;
 import dev.veil.app.health.TemporalHealthCheck;
+import dev.veil.app.core.PipelineControl;
+import dev.veil.app.resources.ApiTokenFilter;
+import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
 import dev.veil.app.resources.RunsResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -35,6 +38,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -115,7 +119,20 @@ public class VeilApplication extends Application<VeilConfiguration> {
       environment.lifecycle().manage(worker);
     }
 
-    manageReconciler(configuration, environment, clients, pipelines, worker);
+    PipelineReconciler reconciler =
+        manageReconciler(configuration, environment, clients, pipelines, worker);
+    if (configuration.getApi().isAuthenticated()) {
+      environment.jersey().register(new ApiTokenFilter(configuration.getApi().getToken()));
+    } else {
+      LoggerFactory.getLogger(VeilApplication.class)
+          .warn("REST API without authentication: set api.token (VEIL_API_TOKEN) before binding"
+              + " it beyond loopback");
+    }
+    environment
+        .jersey()
+        .register(
+            new PipelineControlResource(
+                new PipelineControl(clients.client(), pipelines), reconciler));
 
     RunStatusReader reader = new RunStatusReader(clients);
     environment
@@ -141,7 +158,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
    * cloud.refreshInterval}); with {@code cloud.url} set, also the heartbeat and config-problem
    * events ({@link CloudAgent}).
    */
-  private static void manageReconciler(
+  private static PipelineReconciler manageReconciler(
       VeilConfiguration configuration,
       Environment environment,
       TemporalClients clients,
@@ -167,6 +184,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     }
     reconciler.set(new PipelineReconciler(clients.client(), pipelines, reporter, interval));
     environment.lifecycle().manage(reconciler.get());
+    return reconciler.get();
   }
 
   /** Runs a command line the way {@code main} does, but exits the JVM only on failure. */

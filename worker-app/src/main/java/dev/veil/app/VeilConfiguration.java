@@ -32,6 +32,8 @@ public class VeilConfiguration extends Configuration {
 
   @Valid @NotNull private CloudFactory cloud = new CloudFactory();
 
+  @Valid @NotNull private ApiFactory api = new ApiFactory();
+
   @JsonProperty
   public TemporalFactory getTemporal() {
     return temporal;
@@ -102,6 +104,16 @@ public class VeilConfiguration extends Configuration {
     this.cloud = cloud;
   }
 
+  @JsonProperty
+  public ApiFactory getApi() {
+    return api;
+  }
+
+  @JsonProperty
+  public void setApi(ApiFactory api) {
+    this.api = api;
+  }
+
   /**
    * Where pipeline specs come from: the cloud API when {@code cloud.url} is set, else the local
    * folder ({@code pipelines.directory}, the offline default).
@@ -118,6 +130,7 @@ public class VeilConfiguration extends Configuration {
     connections.values().forEach(c -> secrets.add(c.getPassword()));
     secrets.add(masking.getKey());
     secrets.add(cloud.getToken());
+    secrets.add(api.getToken());
     secrets.removeIf(s -> s == null || s.isEmpty());
     return secrets;
   }
@@ -143,6 +156,8 @@ public class VeilConfiguration extends Configuration {
         + masking
         + ", cloud="
         + cloud
+        + ", api="
+        + api
         + "]";
   }
 }
