@@ -147,11 +147,28 @@ public class CloudFactory {
     if (client.isEmpty()) {
       return new OfflineReportingActivities();
     }
-    RecentLogs logs = new RecentLogs(2_000);
+    RecentLogs logs = new RecentLogs(RECENT_LOG_LINES);
     RecentLogsAppender.install(logs);
+    return reporting(client, logs, scrubber(secrets));
+  }
+
+  /** Lines of the agent's log kept in memory for log tails. */
+  public static final int RECENT_LOG_LINES = 2_000;
+
+  /** A scrubber of {@code secrets} and this token. */
+  public LogScrubber scrubber(Collection<String> secrets) {
     List<String> all = new ArrayList<>(secrets);
     all.add(token);
-    return new CloudReportingActivities(client.get(), logs, new LogScrubber(all));
+    return new LogScrubber(all);
+  }
+
+  /** As above, with log lines already kept in {@code logs}. */
+  public ReportingActivities reporting(
+      Optional<CloudApiClient> client, RecentLogs logs, LogScrubber scrubber) {
+    if (client.isEmpty()) {
+      return new OfflineReportingActivities();
+    }
+    return new CloudReportingActivities(client.get(), logs, scrubber);
   }
 
   @Override

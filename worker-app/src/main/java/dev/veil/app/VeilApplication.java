@@ -23,7 +23,11 @@ import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
 import dev.veil.app.health.PostgresHealthCheck;
 import dev.veil.app.health.TemporalHealthCheck;
+import dev.veil.activities.cloud.LogScrubber;
+import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.core.PipelineControl;
+import dev.veil.app.core.RecentLogsAppender;
+import dev.veil.app.resources.DashboardPageResource;
 import dev.veil.app.resources.ApiTokenFilter;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
@@ -100,6 +104,10 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
     PipelineSource pipelines = configuration.pipelineSource();
     ConnectionRegistry connections = configuration.connectionRegistry();
+    // the agent's recent log lines: failed runs' log tails for the dashboard and the cloud API
+    RecentLogs recentLogs = new RecentLogs(CloudFactory.RECENT_LOG_LINES);
+    RecentLogsAppender.install(recentLogs);
+    LogScrubber scrubber = configuration.getCloud().scrubber(configuration.secrets());
     VeilWorker worker = null;
     if (configuration.getWorker().isEnabled()) {
       worker =
@@ -115,7 +123,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
                       .build(connections, configuration.getMasking().build().orElse(null)),
                   configuration
                       .getCloud()
-                      .reporting(configuration.getCloud().build(), configuration.secrets()));
+                      .reporting(configuration.getCloud().build(), recentLogs, scrubber));
       environment.lifecycle().manage(worker);
     }
 
@@ -132,7 +140,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
         .jersey()
         .register(
             new PipelineControlResource(
-                new PipelineControl(clients.client(), pipelines), reconciler));
+                new PipelineControl(clients.client(), pipelines), reconciler, recentLogs, scrubber));
+    environment.jersey().register(new DashboardPageResource());
 
     RunStatusReader reader = new RunStatusReader(clients);
     environment

@@ -1,5 +1,7 @@
 package dev.veil.app.resources;
 
+import dev.veil.activities.cloud.LogScrubber;
+import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.api.CancelRunRequest;
 import dev.veil.app.core.NoPipelineWorkflowException;
 import dev.veil.app.core.PipelineControl;
@@ -31,10 +33,31 @@ public class PipelineControlResource {
   private final PipelineControl control;
   private final PipelineReconciler reconciler;
 
-  public PipelineControlResource(PipelineControl control, PipelineReconciler reconciler) {
+  private final RecentLogs logs;
+  private final LogScrubber scrubber;
+
+  public PipelineControlResource(
+      PipelineControl control,
+      PipelineReconciler reconciler,
+      RecentLogs logs,
+      LogScrubber scrubber) {
     this.control = control;
     this.reconciler = reconciler;
+    this.logs = logs;
+    this.scrubber = scrubber;
   }
+
+  /**
+   * The agent's recent log lines of a run (the last {@value #TAIL_LINES}), scrubbed of secrets and
+   * quoted values; empty when this agent process did not log that run.
+   */
+  @GET
+  @Path("/runs/{runId}/logs")
+  public Map<String, List<String>> logs(@PathParam("runId") String runId) {
+    return Map.of("lines", scrubber.scrub(logs.tail(runId, TAIL_LINES)));
+  }
+
+  static final int TAIL_LINES = 50;
 
   /** Every pipeline with its workflow's status (state, current run, last runs, next fire). */
   @GET

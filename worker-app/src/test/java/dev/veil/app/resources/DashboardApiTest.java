@@ -49,7 +49,10 @@ class DashboardApiTest {
           .addProvider(new ApiTokenFilter(TOKEN))
           .addResource(
               new PipelineControlResource(
-                  new PipelineControl(temporal.clients.client(), temporal.pipelines), reconciler))
+                  new PipelineControl(temporal.clients.client(), temporal.pipelines),
+                  reconciler,
+                  new dev.veil.activities.cloud.RecentLogs(100),
+                  new dev.veil.activities.cloud.LogScrubber(java.util.List.of())))
           .addResource(
               new PipelinesResource(
                   temporal.pipelines,
