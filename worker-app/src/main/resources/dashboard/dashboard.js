@@ -47,7 +47,7 @@ function setStatus(text, error) {
 
 async function act(pipeline, action) {
   try {
-    await api('POST', '/api/dashboard/pipelines/' + encodeURIComponent(pipeline) + '/' + action, {});
+    await api('POST', 'api/dashboard/pipelines/' + encodeURIComponent(pipeline) + '/' + action, {});
     setStatus(action + ' sent to ' + pipeline);
     refresh();
   } catch (e) {
@@ -108,7 +108,7 @@ async function runSection(p) {
   if (!runId) return null;
   let run;
   try {
-    run = await api('GET', '/api/runs/' + encodeURIComponent(runId));
+    run = await api('GET', 'api/runs/' + encodeURIComponent(runId));
   } catch (e) {
     return el('div', { class: 'run' }, el('h3', {}, runId + ': ' + e.message));
   }
@@ -124,7 +124,7 @@ async function runSection(p) {
     section.append(el('h4', {}, 'Last failure: ' + failure.runId + ' · ' + when(failure.startedAtMillis)));
     section.append(el('p', { class: 'failed' }, failure.error || ''));
     try {
-      const logs = await api('GET', '/api/dashboard/runs/' + encodeURIComponent(failure.runId) + '/logs');
+      const logs = await api('GET', 'api/dashboard/runs/' + encodeURIComponent(failure.runId) + '/logs');
       if (logs.lines && logs.lines.length) section.append(el('pre', { class: 'log' }, logs.lines.join('\n')));
     } catch (e) { /* the log tail is a bonus */ }
   }
@@ -136,7 +136,7 @@ async function refresh() {
   if (refreshing) return;
   refreshing = true;
   try {
-    const list = await api('GET', '/api/dashboard/pipelines');
+    const list = await api('GET', 'api/dashboard/pipelines');
     const body = document.querySelector('#pipelines tbody');
     body.replaceChildren(...list.pipelines.map(pipelineRow));
     const sections = [];
