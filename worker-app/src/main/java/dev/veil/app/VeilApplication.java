@@ -7,6 +7,7 @@ import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
+import dev.veil.app.cli.DiagnosticsCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
 import dev.veil.app.cli.ValuesTemplateCommand;
@@ -77,6 +78,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new DevServerCommand(this));
     bootstrap.addCommand(new DemoCommand(this));
     bootstrap.addCommand(new ValuesTemplateCommand(this));
+    bootstrap.addCommand(new DiagnosticsCommand(this));
   }
 
   @Override
