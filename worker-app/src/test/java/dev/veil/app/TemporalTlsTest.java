@@ -121,7 +121,8 @@ class TemporalTlsTest {
             ConfigurationValidationException.class,
             () -> factory.build(path -> Files.newInputStream(Path.of(path)), yaml.toString()));
     assertTrue(
-        e.getMessage().contains("temporal.tls.clientCertPathAndKeyPath must both be set or both be empty"),
+        e.getMessage()
+            .contains("temporal.tls.clientCertPathAndKeyPath must both be set or both be empty"),
         e.getMessage());
   }
 

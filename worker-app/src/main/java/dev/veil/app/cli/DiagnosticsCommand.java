@@ -3,9 +3,9 @@ package dev.veil.app.cli;
 import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.VeilConfigurationSourceProvider;
+import dev.veil.app.core.TemporalClients;
 import dev.veil.app.diagnostics.DiagnosticsBundle;
 import dev.veil.app.diagnostics.SecretScrubber;
-import dev.veil.app.core.TemporalClients;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.logging.common.AppenderFactory;
@@ -57,7 +57,9 @@ public class DiagnosticsCommand extends VeilCommand {
         .addArgument("--pod-selector")
         .metavar("LABEL=VALUE")
         .setDefault("app.kubernetes.io/part-of=veil")
-        .help("in a cluster: the pods whose logs are included (default: app.kubernetes.io/part-of=veil)");
+        .help(
+            "in a cluster: the pods whose logs are included (default:"
+                + " app.kubernetes.io/part-of=veil)");
   }
 
   @Override
@@ -78,7 +80,8 @@ public class DiagnosticsCommand extends VeilCommand {
 
     SecretScrubber scrubber = scrubber(configuration);
     String raw = rawConfiguration(namespace.getString("file"));
-    Optional<KubernetesClient> kubernetes = inCluster() ? Optional.of(new KubernetesClientBuilder().build()) : Optional.empty();
+    Optional<KubernetesClient> kubernetes =
+        inCluster() ? Optional.of(new KubernetesClientBuilder().build()) : Optional.empty();
     try (TemporalClients temporal = configuration.getTemporal().build();
         OutputStream file = Files.newOutputStream(zip)) {
       String kubernetesNamespace =
@@ -127,7 +130,8 @@ public class DiagnosticsCommand extends VeilCommand {
   static Optional<Path> logFile(VeilConfiguration configuration) {
     if (configuration.getLoggingFactory() instanceof DefaultLoggingFactory logging) {
       for (AppenderFactory<?> appender : logging.getAppenders()) {
-        if (appender instanceof FileAppenderFactory<?> file && file.getCurrentLogFilename() != null) {
+        if (appender instanceof FileAppenderFactory<?> file
+            && file.getCurrentLogFilename() != null) {
           return Optional.of(Path.of(file.getCurrentLogFilename()));
         }
       }

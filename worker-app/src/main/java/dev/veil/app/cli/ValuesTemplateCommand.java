@@ -155,7 +155,9 @@ public class ValuesTemplateCommand extends VeilCommand {
     b.append("# Values for the veil-agent Helm chart, pipelines: ")
         .append(String.join(", ", ids))
         .append('\n');
-    b.append("# Fill in every \"").append(PLACEHOLDER).append("\" (the chart refuses to install")
+    b.append("# Fill in every \"")
+        .append(PLACEHOLDER)
+        .append("\" (the chart refuses to install")
         .append(" while one is left), then run:\n");
     b.append("#   ").append(command).append('\n');
     b.append("# Rotate a password: edit it here and run the same command; the workers restart with")
@@ -168,7 +170,8 @@ public class ValuesTemplateCommand extends VeilCommand {
       b.append("  # pinned: the agent version this file was made with\n");
       b.append("  tag: ").append(quote(version)).append('\n');
     } else {
-      b.append("  # pin the agent version you deploy (this file was made by a development build)\n");
+      b.append(
+          "  # pin the agent version you deploy (this file was made by a development build)\n");
       b.append("  tag: \"\"\n");
     }
     b.append('\n');
@@ -178,7 +181,9 @@ public class ValuesTemplateCommand extends VeilCommand {
     b.append("  # (self-hosted: temporal-frontend.temporal.svc:7233; Temporal Cloud:")
         .append(" <namespace>.<account>.tmprl.cloud:7233)\n");
     b.append("  address: ").append(PLACEHOLDER).append(":7233\n");
-    b.append("  namespace: ").append(quote(configuration.getTemporal().getNamespace())).append('\n');
+    b.append("  namespace: ")
+        .append(quote(configuration.getTemporal().getNamespace()))
+        .append('\n');
     b.append("  # Temporal Cloud (mTLS): a Secret with tls.crt and tls.key, e.g.\n");
     b.append("  #   kubectl -n <namespace> create secret tls temporal-client-cert")
         .append(" --cert=client.pem --key=client.key\n");

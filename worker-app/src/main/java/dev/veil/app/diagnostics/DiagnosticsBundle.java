@@ -120,7 +120,14 @@ public final class DiagnosticsBundle {
     try {
       text = part.collect();
     } catch (Exception e) {
-      text = "could not collect " + name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage() + "\n";
+      text =
+          "could not collect "
+              + name
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "\n";
     }
     zip.putNextEntry(new ZipEntry(name));
     zip.write(scrubber.scrub(text).getBytes(StandardCharsets.UTF_8));
@@ -220,7 +227,8 @@ public final class DiagnosticsBundle {
     return b.toString();
   }
 
-  private void describe(TemporalClients temporal, String workflowId, StringBuilder b, String indent) {
+  private void describe(
+      TemporalClients temporal, String workflowId, StringBuilder b, String indent) {
     try {
       DescribeWorkflowExecutionResponse response =
           temporal
@@ -248,7 +256,10 @@ public final class DiagnosticsBundle {
       b.append(indent)
           .append(workflowId)
           .append(": ")
-          .append(e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? "not found" : e.getStatus().getCode().toString())
+          .append(
+              e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND
+                  ? "not found"
+                  : e.getStatus().getCode().toString())
           .append('\n');
     }
   }
@@ -282,13 +293,18 @@ public final class DiagnosticsBundle {
       String text = new String(bytes, StandardCharsets.UTF_8);
       if (start > 0) {
         int nl = text.indexOf('\n');
-        text = "[… the first " + start + " bytes are left out]\n" + (nl < 0 ? text : text.substring(nl + 1));
+        text =
+            "[… the first "
+                + start
+                + " bytes are left out]\n"
+                + (nl < 0 ? text : text.substring(nl + 1));
       }
       return text;
     }
   }
 
-  private void kubernetes(ZipOutputStream zip, List<String> names, Sources sources) throws IOException {
+  private void kubernetes(ZipOutputStream zip, List<String> names, Sources sources)
+      throws IOException {
     KubernetesClient client = sources.kubernetes().orElseThrow();
     String namespace = sources.kubernetesNamespace();
     List<Pod> pods = new ArrayList<>();

@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes secrets from text that leaves the agent (the diagnostics bundle): every known secret value
- * (connection passwords, the masking key, tokens from the environment) wherever it appears, the
- * values of {@code password=}/{@code token=}-like assignments, URL query strings and user info,
+ * Removes secrets from text that leaves the agent (the diagnostics bundle): every known secret
+ * value (connection passwords, the masking key, tokens from the environment) wherever it appears,
+ * the values of {@code password=}/{@code token=}-like assignments, URL query strings and user info,
  * and bearer tokens.
  */
 public final class SecretScrubber {
@@ -83,12 +83,19 @@ public final class SecretScrubber {
     for (String secret : secrets) {
       result = result.replace(secret, MASK);
     }
-    result = URL_QUERY.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "?" + MASK));
-    result = URL_USER_INFO.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
+    result =
+        URL_QUERY
+            .matcher(result)
+            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "?" + MASK));
+    result =
+        URL_USER_INFO
+            .matcher(result)
+            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
     result =
         ASSIGNMENT
             .matcher(result)
-            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + masked(m.group(3))));
+            .replaceAll(
+                m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + masked(m.group(3))));
     result = BEARER.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
     return result;
   }

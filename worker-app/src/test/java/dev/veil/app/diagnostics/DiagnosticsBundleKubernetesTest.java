@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Inside a cluster the bundle lists the namespace's pods and events and includes the logs of the
- * Veil pods (workers and redaction pods, by label) only, scrubbed; without permission to read events
- * it says how to grant it. The API server is fabric8's mock server; Temporal is unreachable, which
- * the bundle reports instead of failing.
+ * Veil pods (workers and redaction pods, by label) only, scrubbed; without permission to read
+ * events it says how to grant it. The API server is fabric8's mock server; Temporal is unreachable,
+ * which the bundle reports instead of failing.
  */
 @EnableKubernetesMockClient
 class DiagnosticsBundleKubernetesTest {
@@ -96,7 +96,9 @@ class DiagnosticsBundleKubernetesTest {
     assertTrue(pods.contains("veil-veil-agent-7d9f-x1 phase=Running"), pods);
     assertTrue(pods.contains("unrelated-app-0"), pods);
     assertTrue(
-        entries.get("kubernetes/events.txt").contains("Warning FailedScheduling Pod/veil-run-shop-1-t3-a1"),
+        entries
+            .get("kubernetes/events.txt")
+            .contains("Warning FailedScheduling Pod/veil-run-shop-1-t3-a1"),
         entries.get("kubernetes/events.txt"));
     assertEquals(
         "veil-run-shop-1-t3-a1 started\nretrying with password=***\n",
@@ -115,7 +117,12 @@ class DiagnosticsBundleKubernetesTest {
         .withPath("/api/v1/namespaces/veil/pods")
         .andReturn(200, new PodListBuilder().build())
         .always();
-    server.expect().get().withPath("/api/v1/namespaces/veil/events").andReturn(403, "forbidden").always();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/veil/events")
+        .andReturn(403, "forbidden")
+        .always();
 
     Map<String, String> entries = bundle(new SecretScrubber());
 
@@ -139,7 +146,7 @@ class DiagnosticsBundleKubernetesTest {
                   Optional.of(client),
                   "veil",
                   "app.kubernetes.io/part-of=veil"),
-                  zip);
+              zip);
     }
     Map<String, String> entries = new LinkedHashMap<>();
     try (ZipInputStream in =

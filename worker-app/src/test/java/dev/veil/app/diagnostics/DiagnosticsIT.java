@@ -118,7 +118,8 @@ class DiagnosticsIT {
     Path zip = directory.resolve("bundle.zip");
 
     Result result =
-        CliRunner.run("diagnostics", "-c", config.toString(), "--out", zip.toString(), "--run", RUN_ID);
+        CliRunner.run(
+            "diagnostics", "-c", config.toString(), "--out", zip.toString(), "--run", RUN_ID);
     assertEquals(0, result.code(), result::toString);
     assertFalse(result.out().contains(PASSWORD) || result.err().contains(PASSWORD));
 
@@ -134,7 +135,9 @@ class DiagnosticsIT {
         entries.keySet());
     for (Map.Entry<String, String> entry : entries.entrySet()) {
       for (String secret : new String[] {PASSWORD, URL_PASSWORD, MASKING_KEY}) {
-        assertFalse(entry.getValue().contains(secret), () -> entry.getKey() + " holds a secret:\n" + entry.getValue());
+        assertFalse(
+            entry.getValue().contains(secret),
+            () -> entry.getKey() + " holds a secret:\n" + entry.getValue());
       }
     }
     byte[] raw = Files.readAllBytes(zip);
@@ -146,14 +149,18 @@ class DiagnosticsIT {
     String configYml = entries.get("config.yml");
     assertTrue(configYml.contains("jdbc:postgresql://twin.internal:5432/shop"), configYml);
     assertTrue(configYml.contains("jdbc:postgresql://db.internal:5432/shop?***"), configYml);
-    assertTrue(configYml.contains("password: '***'") || configYml.contains("password: \"***\""), configYml);
+    assertTrue(
+        configYml.contains("password: '***'") || configYml.contains("password: \"***\""),
+        configYml);
     assertTrue(entries.get("temporal.txt").contains("reachable: yes"), entries.get("temporal.txt"));
     String workflows = entries.get("workflows.txt");
     assertTrue(workflows.contains("== pipeline shop"), workflows);
     assertTrue(workflows.contains(RUN_ID + " PipelineRun RUNNING"), workflows);
     assertTrue(workflows.contains(Veil.pipelineWorkflowId("shop") + ": not found"), workflows);
     String logText = entries.get("logs/veil.log");
-    assertTrue(logText.contains("INFO connecting to jdbc:postgresql://db.internal:5432/shop?***"), logText);
+    assertTrue(
+        logText.contains("INFO connecting to jdbc:postgresql://db.internal:5432/shop?***"),
+        logText);
     assertTrue(logText.contains("WARN someone logged the key *** and password=***"), logText);
   }
 

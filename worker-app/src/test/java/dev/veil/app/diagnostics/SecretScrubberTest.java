@@ -16,7 +16,8 @@ class SecretScrubberTest {
   @Test
   void knownSecretsAreMaskedWhereverTheyAppear() {
     SecretScrubber scrubber = new SecretScrubber().secret("hunter2-longer").secret("ab");
-    assertEquals("login as bob/*** failed; ab", scrubber.scrub("login as bob/hunter2-longer failed; ab"));
+    assertEquals(
+        "login as bob/*** failed; ab", scrubber.scrub("login as bob/hunter2-longer failed; ab"));
   }
 
   @Test
@@ -24,7 +25,8 @@ class SecretScrubberTest {
     SecretScrubber scrubber = new SecretScrubber();
     assertEquals(
         "jdbc:postgresql://db:5432/shop?*** and https://***@api.example/v1",
-        scrubber.scrub("jdbc:postgresql://db:5432/shop?user=a&password=b and https://u:p@api.example/v1"));
+        scrubber.scrub(
+            "jdbc:postgresql://db:5432/shop?user=a&password=b and https://u:p@api.example/v1"));
   }
 
   @Test
@@ -41,7 +43,13 @@ class SecretScrubberTest {
     SecretScrubber scrubber =
         new SecretScrubber()
             .secretsFromEnvironment(
-                Map.of("VEIL_CONN_SHOP_PASSWORD", "pw-from-env", "VEIL_CLOUD_API_TOKEN", "tok-123", "HOME", "/home/veil"));
+                Map.of(
+                    "VEIL_CONN_SHOP_PASSWORD",
+                    "pw-from-env",
+                    "VEIL_CLOUD_API_TOKEN",
+                    "tok-123",
+                    "HOME",
+                    "/home/veil"));
     assertEquals("*** *** /home/veil", scrubber.scrub("pw-from-env tok-123 /home/veil"));
   }
 

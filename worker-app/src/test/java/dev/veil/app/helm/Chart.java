@@ -29,7 +29,8 @@ import java.util.stream.Stream;
 public final class Chart {
 
   /** The chart directory, from the worker-app module (the tests' working directory). */
-  public static final Path DIRECTORY = Path.of("..", "helm", "veil-agent").toAbsolutePath().normalize();
+  public static final Path DIRECTORY =
+      Path.of("..", "helm", "veil-agent").toAbsolutePath().normalize();
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -125,7 +126,10 @@ public final class Chart {
           secret
               .getData()
               .values()
-              .forEach(v -> values.add(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+              .forEach(
+                  v ->
+                      values.add(
+                          new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
         }
         if (secret.getStringData() != null) {
           values.addAll(secret.getStringData().values());

@@ -47,10 +47,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart {@code helm/veil-agent}: lint-clean, renders with its defaults and with a production-like
- * values file, and what it renders keeps credentials in Secrets, grants only the namespaced RBAC the
- * executor needs, and carries resources, node selection and TLS through to the workers and the
- * redaction pods' configuration.
+ * The chart {@code helm/veil-agent}: lint-clean, renders with its defaults and with a
+ * production-like values file, and what it renders keeps credentials in Secrets, grants only the
+ * namespaced RBAC the executor needs, and carries resources, node selection and TLS through to the
+ * workers and the redaction pods' configuration.
  */
 class HelmChartTest {
 
@@ -78,7 +78,8 @@ class HelmChartTest {
     LintResult lint = Chart.lintStrict();
     assertFalse(lint.isFailed(), () -> String.join("\n", lint.getMessages()));
     assertTrue(
-        lint.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]")),
+        lint.getMessages().stream()
+            .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]")),
         () -> String.join("\n", lint.getMessages()));
   }
 
@@ -142,7 +143,8 @@ class HelmChartTest {
       assertEquals("veil", binding.getSubjects().get(0).getNamespace());
     }
     // with redaction pods in their own namespace, the Role lives there
-    assertEquals("veil-redaction", ofKind(production, Role.class).get(0).getMetadata().getNamespace());
+    assertEquals(
+        "veil-redaction", ofKind(production, Role.class).get(0).getMetadata().getNamespace());
   }
 
   @Test
@@ -199,8 +201,7 @@ class HelmChartTest {
         EnvVar var = env.get(prefix + "_" + field);
         assertNotNull(var, prefix + "_" + field);
         assertNull(var.getValue(), "no literal value");
-        assertEquals(
-            "veil-veil-agent-connections", var.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("veil-veil-agent-connections", var.getValueFrom().getSecretKeyRef().getName());
       }
     }
     assertEquals(
@@ -209,7 +210,8 @@ class HelmChartTest {
     assertEquals(
         "masking-key", env.get("VEIL_MASKING_KEY").getValueFrom().getSecretKeyRef().getKey());
     assertEquals(
-        "veil-cloud-token", env.get("VEIL_CLOUD_API_TOKEN").getValueFrom().getSecretKeyRef().getName());
+        "veil-cloud-token",
+        env.get("VEIL_CLOUD_API_TOKEN").getValueFrom().getSecretKeyRef().getName());
     JsonNode connection = agentConfig(production).at("/connections/prod-replica");
     assertEquals("${VEIL_CONN_PROD_REPLICA_PASSWORD}", connection.get("password").asText());
     assertEquals("${VEIL_CONN_PROD_REPLICA_URL}", connection.get("url").asText());
@@ -258,10 +260,12 @@ class HelmChartTest {
     Toleration toleration = pod.getTolerations().get(0);
     assertEquals("agents", toleration.getValue());
     assertEquals("NoSchedule", toleration.getEffect());
-    assertEquals(new Quantity("1"), workerContainer(production).getResources().getRequests().get("cpu"));
+    assertEquals(
+        new Quantity("1"), workerContainer(production).getResources().getRequests().get("cpu"));
     assertEquals(
         new Quantity("2Gi"), workerContainer(production).getResources().getLimits().get("memory"));
-    assertEquals(List.of("regcred"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
+    assertEquals(
+        List.of("regcred"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
 
     JsonNode executor = agentConfig(production).at("/executor");
     assertEquals("kubernetes", executor.get("type").asText());
@@ -298,8 +302,7 @@ class HelmChartTest {
     assertEquals("/ping", worker.getLivenessProbe().getHttpGet().getPath());
     assertEquals("admin", worker.getLivenessProbe().getHttpGet().getPort().getStrVal());
     assertEquals("/healthcheck", worker.getReadinessProbe().getHttpGet().getPath());
-    assertEquals(
-        List.of("server", "-c", "/etc/veil/config/veil.yml"), worker.getArgs());
+    assertEquals(List.of("server", "-c", "/etc/veil/config/veil.yml"), worker.getArgs());
     assertTrue(
         worker.getVolumeMounts().stream()
             .anyMatch(m -> m.getMountPath().equals("/etc/veil/temporal-tls")));
@@ -312,7 +315,8 @@ class HelmChartTest {
             .getSecret()
             .getSecretName());
     NetworkPolicy policy = ofKind(production, NetworkPolicy.class).get(0);
-    assertEquals("http", policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
+    assertEquals(
+        "http", policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
   }
 
   @Test
@@ -321,9 +325,11 @@ class HelmChartTest {
     Map<String, String> rotated =
         podAnnotations(
             Chart.parse(
-                Chart.template(PRODUCTION, Map.of("connections.staging_db.password", "rotated-pw-1"))));
+                Chart.template(
+                    PRODUCTION, Map.of("connections.staging_db.password", "rotated-pw-1"))));
     Map<String, String> reconfigured =
-        podAnnotations(Chart.parse(Chart.template(PRODUCTION, Map.of("worker.maxConcurrentTasks", 6))));
+        podAnnotations(
+            Chart.parse(Chart.template(PRODUCTION, Map.of("worker.maxConcurrentTasks", 6))));
     assertNotEquals(before.get("checksum/secret"), rotated.get("checksum/secret"));
     assertEquals(before.get("checksum/config"), rotated.get("checksum/config"));
     assertNotEquals(before.get("checksum/config"), reconfigured.get("checksum/config"));
@@ -387,7 +393,12 @@ class HelmChartTest {
   }
 
   private static Map<String, String> podAnnotations(List<HasMetadata> objects) {
-    return ofKind(objects, Deployment.class).get(0).getSpec().getTemplate().getMetadata().getAnnotations();
+    return ofKind(objects, Deployment.class)
+        .get(0)
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations();
   }
 
   private static Map<String, String> decoded(Secret secret) {
@@ -395,7 +406,8 @@ class HelmChartTest {
     secret
         .getData()
         .forEach(
-            (k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+            (k, v) ->
+                data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     return data;
   }
 
@@ -404,7 +416,13 @@ class HelmChartTest {
   }
 
   private static Container workerContainer(List<HasMetadata> objects) {
-    return ofKind(objects, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return ofKind(objects, Deployment.class)
+        .get(0)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   private static ConfigMap configMap(List<HasMetadata> objects) {

@@ -40,7 +40,9 @@ class HelmValuesSchemaTest {
     Path file = Files.createTempFile("veil-bad-values", ".yaml");
     Files.writeString(file, values + "\n");
     Exception e = assertThrows(Exception.class, () -> Chart.template(file, Map.of()));
-    assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("values don't meet the specifications of the schema"),
+        e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 }

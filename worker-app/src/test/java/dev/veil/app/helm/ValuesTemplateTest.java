@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code veil values-template}: the values file it prints names every connection the pipelines
- * use, is refused by the chart while a {@code changeme} is left, and installs (lint and template)
- * once they are filled in, deploying the pipelines exactly as they are in the local folder.
+ * {@code veil values-template}: the values file it prints names every connection the pipelines use,
+ * is refused by the chart while a {@code changeme} is left, and installs (lint and template) once
+ * they are filled in, deploying the pipelines exactly as they are in the local folder.
  */
 class ValuesTemplateTest {
 
@@ -117,10 +117,10 @@ class ValuesTemplateTest {
             .orElseThrow();
     for (String id : List.of("demo", "crm")) {
       PipelineSpec deployed =
-          SpecLoader.load(id + ".yaml", specs.getData().get(id + ".yaml").getBytes(StandardCharsets.UTF_8));
-      PipelineSpec local =
           SpecLoader.load(
-              pipelines.resolve(id + (id.equals("crm") ? ".json" : ".yaml")));
+              id + ".yaml", specs.getData().get(id + ".yaml").getBytes(StandardCharsets.UTF_8));
+      PipelineSpec local =
+          SpecLoader.load(pipelines.resolve(id + (id.equals("crm") ? ".json" : ".yaml")));
       assertEquals(local, deployed, id);
     }
   }
