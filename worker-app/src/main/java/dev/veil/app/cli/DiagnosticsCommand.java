@@ -37,6 +37,10 @@ public class DiagnosticsCommand extends VeilCommand {
   /** Where Kubernetes mounts a pod's service account. */
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
+  /** The agent's worker pods (the chart's labels) and its redaction pods (the executor's). */
+  static final List<String> DEFAULT_POD_SELECTORS =
+      List.of("app.kubernetes.io/part-of=veil", "app.kubernetes.io/managed-by=veil-agent");
+
   public DiagnosticsCommand(VeilApplication app) {
     super(app, "diagnostics", "Writes a support bundle (zip) with secrets scrubbed");
   }
@@ -56,10 +60,11 @@ public class DiagnosticsCommand extends VeilCommand {
     subparser
         .addArgument("--pod-selector")
         .metavar("LABEL=VALUE")
-        .setDefault("app.kubernetes.io/part-of=veil")
+        .action(Arguments.append())
         .help(
-            "in a cluster: the pods whose logs are included (default:"
-                + " app.kubernetes.io/part-of=veil)");
+            "in a cluster: include the logs of pods with this label (repeatable; default: the"
+                + " workers, app.kubernetes.io/part-of=veil, and the redaction pods,"
+                + " app.kubernetes.io/managed-by=veil-agent)");
   }
 
   @Override
@@ -72,9 +77,14 @@ public class DiagnosticsCommand extends VeilCommand {
                 : "veil-diagnostics-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                     + ".zip");
-    String selector = namespace.getString("pod_selector");
-    if (!selector.matches("[^=]+=[^=]*")) {
-      throw new IllegalArgumentException("--pod-selector: expected LABEL=VALUE, got " + selector);
+    List<String> selectors =
+        namespace.getList("pod_selector") == null
+            ? DEFAULT_POD_SELECTORS
+            : namespace.getList("pod_selector");
+    for (String selector : selectors) {
+      if (!selector.matches("[^=]+=[^=]*")) {
+        throw new IllegalArgumentException("--pod-selector: expected LABEL=VALUE, got " + selector);
+      }
     }
     List<String> runIds = namespace.getList("run") == null ? List.of() : namespace.getList("run");
 
@@ -98,7 +108,7 @@ public class DiagnosticsCommand extends VeilCommand {
                       logFile(configuration),
                       kubernetes,
                       kubernetesNamespace,
-                      selector),
+                      selectors),
                   file);
       out().println("wrote " + zip + " (" + String.join(", ", entries) + "); secrets are scrubbed");
     } finally {

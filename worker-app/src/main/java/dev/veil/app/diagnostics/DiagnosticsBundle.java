@@ -61,7 +61,7 @@ public final class DiagnosticsBundle {
       Optional<Path> logFile,
       Optional<KubernetesClient> kubernetes,
       String kubernetesNamespace,
-      String podSelectorLabel) {}
+      List<String> podSelectors) {}
 
   private final SecretScrubber scrubber;
   private final Clock clock;
@@ -350,10 +350,8 @@ public final class DiagnosticsBundle {
                 + "): the chart grants it with rbac.allowEventsRead=true\n";
           }
         });
-    String[] selector = sources.podSelectorLabel().split("=", 2);
     for (Pod pod : pods) {
-      Map<String, String> labels = pod.getMetadata().getLabels();
-      if (labels == null || !selector[1].equals(labels.get(selector[0]))) {
+      if (!matchesAny(pod, sources.podSelectors())) {
         continue;
       }
       String name = pod.getMetadata().getName();
@@ -369,6 +367,21 @@ public final class DiagnosticsBundle {
                   .tailingLines(POD_LOG_TAIL_LINES)
                   .getLog());
     }
+  }
+
+  /** Whether the pod has one of the {@code label=value} pairs. */
+  private static boolean matchesAny(Pod pod, List<String> selectors) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    if (labels == null) {
+      return false;
+    }
+    for (String selector : selectors) {
+      String[] pair = selector.split("=", 2);
+      if (pair.length == 2 && pair[1].equals(labels.get(pair[0]))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String podLine(Pod pod) {

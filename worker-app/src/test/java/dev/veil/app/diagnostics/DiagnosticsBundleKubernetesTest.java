@@ -54,9 +54,9 @@ class DiagnosticsBundleKubernetesTest {
             200,
             new PodListBuilder()
                 .withItems(
-                    pod("veil-veil-agent-7d9f-x1", "veil"),
-                    pod("veil-run-shop-1-t3-a1", "veil"),
-                    pod("unrelated-app-0", null))
+                    pod("veil-veil-agent-7d9f-x1", "app.kubernetes.io/part-of", "veil"),
+                    pod("veil-run-shop-1-t3-a1", "app.kubernetes.io/managed-by", "veil-agent"),
+                    pod("unrelated-app-0", "app.kubernetes.io/part-of", "shop"))
                 .build())
         .always();
     server
@@ -145,7 +145,7 @@ class DiagnosticsBundleKubernetesTest {
                   Optional.empty(),
                   Optional.of(client),
                   "veil",
-                  "app.kubernetes.io/part-of=veil"),
+                  List.of("app.kubernetes.io/part-of=veil", "app.kubernetes.io/managed-by=veil-agent")),
               zip);
     }
     Map<String, String> entries = new LinkedHashMap<>();
@@ -158,12 +158,16 @@ class DiagnosticsBundleKubernetesTest {
     return entries;
   }
 
-  private static Pod pod(String name, String partOf) {
-    PodBuilder pod =
-        new PodBuilder().withNewMetadata().withName(name).withNamespace("veil").endMetadata();
-    if (partOf != null) {
-      pod.editMetadata().addToLabels("app.kubernetes.io/part-of", partOf).endMetadata();
-    }
-    return pod.withNewStatus().withPhase("Running").endStatus().build();
+  private static Pod pod(String name, String label, String value) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("veil")
+        .addToLabels(label, value)
+        .endMetadata()
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
   }
 }
