@@ -69,6 +69,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private final ArrayDeque<Object> outbox = new ArrayDeque<>();
   private boolean outboxClosed;
   private boolean outboxDrained;
+  private boolean reporterStarted;
   private long eventSeq;
   private final Map<String, Long> lastProgressAt = new HashMap<>();
 
@@ -97,13 +98,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
     pipelineId = input.pipelineId();
     log.info("run started pipeline={} run={}", pipelineId, runId);
-    // runs recorded before reporting existed replay without it
-    reportingOn =
-        Workflow.getVersion(REPORTING_CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
-    if (reportingOn) {
-      startReporter();
-      emit(RunEventType.RUN_STARTED, null, null, null, null, null, null);
-    }
+    // queued now, sent once planning is done (see startReporter)
+    emit(RunEventType.RUN_STARTED, null, null, null, null, null, null);
 
     mainScope = Workflow.newCancellationScope(() -> runSteps(input));
     try {
@@ -131,6 +127,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private void runSteps(PipelineRunInput input) {
     PipelineSpec spec = input.spec() != null ? input.spec() : config.fetchPipeline(pipelineId);
     plan = planning.plan(new PlanRequest(spec, runId));
+    startReporter();
     warnings = plan.warnings() == null ? List.of() : plan.warnings();
     for (TablePlan table : plan.tables()) {
       tables.put(table.qualifiedName(), new TableCounters(table));
@@ -187,7 +184,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                           emit(RunEventType.TASK_FAILED, task.taskId(),
                               counters.table.qualifiedName(), null, null,
                               Workflow.currentTimeMillis() - taskStartedAt, counters.error);
-                          if (reportingOn) {
+                          if (!reportingOff()) {
                             outbox.add(new LogTailRequest(runId, pipelineId, task.taskId(),
                                 counters.error));
                           }
@@ -255,6 +252,13 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
     state = RunState.CANCELLED;
     error = "cancelled: " + reason;
+    if (!reporterStarted) {
+      // Cancelled before planning was done: not reported. Any command beside the activity
+      // cancel just sent makes the Java test server reject that cancel (ACTIVITY_UNKNOWN) and
+      // stall the run, so this path adds none, exactly as before reporting existed.
+      reporterStarted = true;
+      reportingOn = false;
+    }
     emit(RunEventType.RUN_CANCELLED, null, null, totalRows(), null, elapsed(), reason);
     drainReports();
     if (cancelReason == null) {
@@ -333,7 +337,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
 
   /** A progress event for a table that is not done yet, at most one per table per 5 s. */
   private void progressOf(TableCounters counters) {
-    if (!reportingOn || counters.state == TableState.COPIED) {
+    if (reportingOff() || counters.state == TableState.COPIED) {
       return;
     }
     String table = counters.table.qualifiedName();
@@ -347,22 +351,51 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
         counters.table.estimatedRows(), null, null);
   }
 
+  /** Whether this run has decided not to report (a run recorded before reporting existed). */
+  private boolean reportingOff() {
+    return reporterStarted && !reportingOn;
+  }
+
   /** Queues an event; the reporter thread sends them in order, off the critical path. */
   private void emit(RunEventType type, String task, String table, Long rows, Long estimated,
       Long millis, String message) {
-    if (!reportingOn) {
+    if (reportingOff()) {
       return;
     }
     outbox.add(new RunEvent(runId, pipelineId, ++eventSeq, type, task, table, rows, estimated,
         millis, message, Workflow.currentTimeMillis()));
+    if (type == RunEventType.RUN_SUCCEEDED
+        || type == RunEventType.RUN_FAILED
+        || type == RunEventType.RUN_CANCELLED) {
+      startReporter();
+    }
   }
 
   /**
    * Sends queued reports one at a time, in order, in a detached scope (a cancelled run still
    * reports that it was cancelled). A failed report is dropped with a warning; while the API
    * fails, progress events are dropped unsent.
+   *
+   * <p>It starts once planning is done (or the run ends before that), not with the run: a cancel
+   * that comes while the first activities are still scheduled then finds only them, as before
+   * reporting existed (Temporal's Java test server rejects a cancel that races an activity's
+   * completion, and a second activity scheduled at the start made that race the usual case).
    */
   private void startReporter() {
+    if (reporterStarted) {
+      return;
+    }
+    reporterStarted = true;
+    // Runs recorded before reporting existed replay without it. Asked here rather than at the
+    // start: a version marker in the same workflow task as the first activity makes the Java test
+    // server reject a cancel of that activity (ACTIVITY_UNKNOWN), which stalls the run.
+    reportingOn =
+        Workflow.getVersion(REPORTING_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    if (!reportingOn) {
+      outbox.clear();
+      return;
+    }
     Workflow.newDetachedCancellationScope(
             () ->
                 Async.procedure(
