@@ -5,6 +5,7 @@ import static dev.veil.activities.db.Sql.qualified;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.plan.Planner;
+import dev.veil.activities.rules.ColumnType;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.rules.RuleContext;
 import dev.veil.activities.rules.RuleType;
@@ -169,7 +170,8 @@ public final class CopyEngine {
       out[i] =
           type.create(
               c.params(),
-              new RuleContext(key, c.name(), text -> encode(source, columnType, text)));
+              new RuleContext(key, c.name(), text -> encode(source, columnType, text),
+                  ColumnType.parse(columnType)));
     }
     return out;
   }

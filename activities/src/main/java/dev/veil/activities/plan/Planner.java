@@ -9,6 +9,7 @@ import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
 import dev.veil.activities.plan.SourceCatalog.Table;
+import dev.veil.activities.rules.ColumnType;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
 import dev.veil.workflows.plan.ChunkRange;
@@ -159,7 +160,7 @@ public final class Planner {
       Double sample = opts == null ? null : opts.sample();
       List<ColumnPlan> columns =
           columns(full, rulesByTable.getOrDefault(t.qualifiedName(), Map.of()), spec, problems,
-              source);
+              source, catalog.uniqueColumns(full.oid()));
       if (where != null) {
         checkWhere(source, full, where, problems);
       }
@@ -282,7 +283,8 @@ public final class Planner {
       Map<String, RuleSpec> rules,
       PipelineSpec spec,
       List<String> problems,
-      Connection source)
+      Connection source,
+      Set<String> uniqueColumns)
       throws SQLException {
     for (String column : rules.keySet()) {
       if (table.column(column) == null) {
@@ -312,6 +314,12 @@ public final class Planner {
         problems.add(field + "." + p);
       }
       checkFit(c, type, rule, field, problems, source);
+      if (uniqueColumns.contains(c.name()) && !type.writesNull()
+          && !safeUnique(type, rule.params())) {
+        problems.add(field + ": rule '" + type.name() + "' can map distinct values to the same"
+            + " output, but the column is under a UNIQUE or PRIMARY KEY constraint (use a"
+            + " unique-preserving rule: " + String.join(", ", uniquePreservingRules()) + ")");
+      }
       boolean passthrough = type.name().equals("passthrough");
       out.add(
           new ColumnPlan(
@@ -333,9 +341,10 @@ public final class Planner {
       problems.add(field + ": is a generated column; its value is computed, not copied");
       return;
     }
-    if (type.textOnly() && c.typeCategory() != 'S') {
-      problems.add(field + ": rule '" + type.name() + "' writes text but the column is "
-          + c.type());
+    ColumnType columnType = ColumnType.parse(c.type());
+    if (!type.accepts(columnType, c.typeCategory() == 'S')) {
+      problems.add(field + ": rule '" + type.name() + "' does not accept a column of type "
+          + c.type() + " (it accepts " + acceptedKinds(type) + ")");
       return;
     }
     if (type.writesNull() && c.notNull()) {
@@ -351,6 +360,32 @@ public final class Planner {
     if (type.name().equals("replacement") && rule.params().get("value") != null) {
       checkCast(source, c, rule.params().get("value"), field, problems);
     }
+  }
+
+  private static boolean safeUnique(RuleType type, Map<String, String> params) {
+    try {
+      return type.uniquePreserving(params);
+    } catch (RuntimeException e) {
+      return true; // bad parameters are reported by validate()
+    }
+  }
+
+  private static List<String> uniquePreservingRules() {
+    return Rules.all().stream()
+        .filter(r -> !r.name().equals("passthrough") && safeUnique(r, Map.of()))
+        .map(RuleType::name)
+        .collect(Collectors.toList());
+  }
+
+  /** The kinds a rule accepts, for messages: "text, inet (and arrays of them)". */
+  static String acceptedKinds(RuleType type) {
+    if (type.anyType()) {
+      return "any type";
+    }
+    return type.kinds().stream()
+            .map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.joining(", "))
+        + " (and arrays of them)";
   }
 
   private static int safeMaxLength(RuleType type, Map<String, String> params) {
@@ -457,8 +492,8 @@ public final class Planner {
           boolean nulled = "null".equals(from.rule());
           boolean same =
               Objects.equals(from.rule(), to.rule()) && from.params().equals(to.params());
-          boolean deterministic =
-              from.rule() == null || Set.of("hash", "email").contains(from.rule());
+          RuleType fromType = from.rule() == null ? null : Rules.find(from.rule());
+          boolean deterministic = fromType == null || fromType.deterministic();
           if (!nulled && !(same && deterministic)) {
             problems.add("rules." + t.qualifiedName() + "." + from.name() + ": foreign key "
                 + fk.name() + " needs the same deterministic rule (or none) on "
