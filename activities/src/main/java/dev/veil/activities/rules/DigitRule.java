@@ -46,7 +46,7 @@ abstract class DigitRule extends RuleType {
   @Override
   protected ValueTransform createForValue(Map<String, String> params, RuleContext context) {
     KeyedPermutation permutation =
-        new KeyedPermutation(context.requireKey(name()).keyedHash(name()));
+        new KeyedPermutation(context.requireKey(name()).derive(name()));
     KeyedHash fallback = context.requireKey(name()).keyedHash(name() + "/fallback");
     return value -> {
       char[] chars = Bytes.text(value).toCharArray();

@@ -42,7 +42,7 @@ final class IpRule extends RuleType {
 
   @Override
   protected ValueTransform createForValue(Map<String, String> params, RuleContext context) {
-    KeyedPermutation permutation = new KeyedPermutation(context.requireKey(name()).keyedHash("ip"));
+    KeyedPermutation permutation = new KeyedPermutation(context.requireKey(name()).derive("ip"));
     KeyedHash fallback = context.requireKey(name()).keyedHash("ip/fallback");
     if (context.type().kind() == PgKind.INET) {
       return value -> {

@@ -3,8 +3,9 @@ package dev.veil.activities.rules;
 /**
  * Keyed bijections used by format-preserving rules, so that distinct inputs always give distinct
  * outputs (the guarantee UNIQUE and PRIMARY KEY columns need): an alternating Feistel network
- * over decimal numbers of a fixed digit count (the construction of NIST FF1, with HMAC-SHA256 as
- * round function), and a balanced XOR Feistel network over byte strings (IP addresses).
+ * over decimal numbers of a fixed digit count (the construction of NIST FF1, with AES-128 under a
+ * key derived from the masking key as round function), and a balanced XOR Feistel network over
+ * byte strings (IP addresses). Not thread-safe: one instance per task.
  */
 public final class KeyedPermutation {
 
@@ -18,11 +19,28 @@ public final class KeyedPermutation {
     }
   }
 
-  private final KeyedHash hash;
-  private final byte[] block = new byte[18];
+  private final javax.crypto.Cipher aes;
+  private final byte[] block = new byte[16];
+  private final byte[] mixed = new byte[16];
 
-  public KeyedPermutation(KeyedHash hash) {
-    this.hash = hash;
+  /** A permutation under a 16-byte key (derive it with {@link MaskingKey#derive}). */
+  public KeyedPermutation(byte[] key16) {
+    try {
+      aes = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+      aes.init(javax.crypto.Cipher.ENCRYPT_MODE,
+          new javax.crypto.spec.SecretKeySpec(java.util.Arrays.copyOf(key16, 16), "AES"));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("AES unavailable", e);
+    }
+  }
+
+  private byte[] prf() {
+    try {
+      aes.doFinal(block, 0, 16, mixed, 0);
+      return mixed;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("AES failed", e);
+    }
   }
 
   /** A bijection on [0, 10^digits) for 1 ≤ digits ≤ 18. */
@@ -49,7 +67,8 @@ public final class KeyedPermutation {
     for (int k = 0; k < 8; k++) {
       block[2 + k] = (byte) (b >>> (56 - 8 * k));
     }
-    byte[] d = hash.hash(block);
+    java.util.Arrays.fill(block, 10, 16, (byte) 0);
+    byte[] d = prf();
     long r = 0;
     for (int k = 0; k < 8; k++) {
       r = (r << 8) | (d[k] & 0xff);
@@ -62,12 +81,15 @@ public final class KeyedPermutation {
     int half = in.length / 2;
     byte[] left = java.util.Arrays.copyOfRange(in, 0, half);
     byte[] right = java.util.Arrays.copyOfRange(in, half, in.length);
-    byte[] input = new byte[half + 2];
+    if (half > 14) {
+      throw new IllegalArgumentException("at most 28 bytes");
+    }
     for (int i = 0; i < ROUNDS; i++) {
-      input[0] = (byte) (0x80 | i);
-      input[1] = (byte) in.length;
-      System.arraycopy(right, 0, input, 2, half);
-      byte[] f = hash.hash(input);
+      java.util.Arrays.fill(block, (byte) 0);
+      block[0] = (byte) (0x80 | i);
+      block[1] = (byte) in.length;
+      System.arraycopy(right, 0, block, 2, half);
+      byte[] f = prf();
       byte[] next = new byte[half];
       for (int k = 0; k < half; k++) {
         next[k] = (byte) (left[k] ^ f[k]);
