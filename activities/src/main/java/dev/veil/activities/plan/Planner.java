@@ -10,6 +10,7 @@ import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
 import dev.veil.activities.plan.SourceCatalog.Table;
 import dev.veil.activities.rules.ColumnType;
+import dev.veil.activities.rules.Presets;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
 import dev.veil.workflows.plan.ChunkRange;
@@ -160,7 +161,7 @@ public final class Planner {
       Double sample = opts == null ? null : opts.sample();
       List<ColumnPlan> columns =
           columns(full, rulesByTable.getOrDefault(t.qualifiedName(), Map.of()), spec, problems,
-              source, catalog.uniqueColumns(full.oid()));
+              source, catalog.uniqueColumns(full.oid()), warnings);
       if (where != null) {
         checkWhere(source, full, where, problems);
       }
@@ -263,6 +264,9 @@ public final class Planner {
     Map<String, Map<String, RuleSpec>> out = new HashMap<>();
     for (Map.Entry<String, RuleSpec> e : spec.effectiveRules().entrySet()) {
       String key = e.getKey();
+      if (key.equals(Presets.KEY)) {
+        continue; // expanded per column
+      }
       String[] parts = key.split("\\.", -1);
       if (parts.length != 3) {
         problems.add("rules." + key + ": key must be schema.table.column");
@@ -284,8 +288,11 @@ public final class Planner {
       PipelineSpec spec,
       List<String> problems,
       Connection source,
-      Set<String> uniqueColumns)
+      Set<String> uniqueColumns,
+      List<String> warnings)
       throws SQLException {
+    Presets.Preset preset =
+        Presets.find(Presets.presetName(spec.effectiveRules())).orElse(null);
     for (String column : rules.keySet()) {
       if (table.column(column) == null) {
         problems.add("rules." + table.qualifiedName() + "." + column
@@ -297,6 +304,9 @@ public final class Planner {
     for (Column c : table.columns()) {
       RuleSpec rule = rules.get(c.name());
       String field = "rules." + table.qualifiedName() + "." + c.name();
+      if (rule == null && preset != null && c.generated() != 's') {
+        rule = fromPreset(preset, c, field, source, uniqueColumns, warnings);
+      }
       if (rule == null) {
         if (c.generated() != 's') {
           unmatched.add(table.qualifiedName() + "." + c.name());
@@ -331,6 +341,35 @@ public final class Planner {
           + " rule: passthrough if it is not PII): " + String.join(", ", unmatched));
     }
     return out;
+  }
+
+  /**
+   * The preset's rule for a column without an explicit rule, if its name matches and the rule
+   * fits the column; a match that does not fit leaves the column unmatched, with a warning.
+   */
+  private static RuleSpec fromPreset(
+      Presets.Preset preset, Column c, String field, Connection source,
+      Set<String> uniqueColumns, List<String> warnings) throws SQLException {
+    Presets.Entry entry = preset.match(c.name()).orElse(null);
+    if (entry == null) {
+      return null;
+    }
+    RuleType type = Rules.find(entry.rule().rule());
+    List<String> misfit = new ArrayList<>();
+    checkFit(c, type, entry.rule(), field, misfit, source);
+    if (misfit.isEmpty() && uniqueColumns.contains(c.name())
+        && !type.uniquePreserving(entry.rule().params())) {
+      misfit.add(field + ": rule '" + type.name() + "' is not unique-preserving and the column"
+          + " is under a UNIQUE or PRIMARY KEY constraint");
+    }
+    if (!misfit.isEmpty()) {
+      warnings.add("preset " + preset.name() + ": " + field.substring("rules.".length())
+          + " matches '" + entry.pattern()
+          + "' but " + misfit.get(0).substring(field.length() + 2)
+          + "; the column is not masked by the preset");
+      return null;
+    }
+    return entry.rule();
   }
 
   /** Checks that a rule can write into the column's type. */

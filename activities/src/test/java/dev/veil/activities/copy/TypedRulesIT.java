@@ -70,6 +70,8 @@ class TypedRulesIT {
       s.execute("CREATE TABLE orders (id int PRIMARY KEY, email text)");
       s.execute("INSERT INTO orders SELECT g, 'person' || (g % 500 + 1) || '@corp.example'"
           + " FROM generate_series(1, 3000) g");
+      s.execute("CREATE TABLE contacts (id int PRIMARY KEY, email text, email_verified boolean,"
+          + " phone_count int, first_name text, dob date, notes text, login text UNIQUE)");
       s.execute("ANALYZE");
     }
     registry = new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb));
@@ -214,6 +216,26 @@ class TypedRulesIT {
     return assertThrows(InvalidSpecException.class,
         () -> new Planner(registry).plan(spec(List.of("public.people"), rules), "typed-bad"))
         .problems();
+  }
+
+  @Test
+  void presetMasksMatchingColumnsThatFitExplicitRulesWinDecoysAreLeftWithAWarning()
+      throws Exception {
+    Map<String, RuleSpec> rules = new HashMap<>();
+    rules.put("preset", new RuleSpec(null, Map.of("preset", "pii-default")));
+    rules.put("public.contacts.first_name", rule("replacement", "value", "Alex"));
+    RunPlan plan = new Planner(registry).plan(spec(List.of("public.contacts"), rules), "preset-1");
+    Map<String, String> byColumn = new HashMap<>();
+    plan.tables().get(0).columns().forEach(c -> byColumn.put(c.name(), String.valueOf(c.rule())));
+    assertEquals(Map.of("id", "null", "email", "email", "email_verified", "null",
+        "phone_count", "null", "first_name", "replacement", "dob", "truncate_date",
+        "notes", "null", "login", "username"), byColumn);
+    assertTrue(plan.warnings().contains("preset pii-default: public.contacts.email_verified"
+        + " matches '*email*' but rule 'email' does not accept a column of type boolean"
+        + " (it accepts text (and arrays of them)); the column is not masked by the preset"),
+        plan.warnings().toString());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith(
+        "preset pii-default: public.contacts.phone_count matches '*phone*'")), plan.warnings().toString());
   }
 
   @Test
