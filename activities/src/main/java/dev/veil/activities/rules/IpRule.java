@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * (unique for unique inputs); an inet column keeps its netmask length. Text that is not an IP
  * literal becomes a keyed address in 10.0.0.0/8.
  */
-final class IpRule extends RuleType {
+public final class IpRule extends RuleType {
   private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
@@ -68,7 +68,7 @@ final class IpRule extends RuleType {
   }
 
   /** Address bytes of an IP literal, or null; never resolves a name. */
-  static byte[] parse(String text) {
+  public static byte[] parse(String text) {
     var m = V4.matcher(text);
     if (m.matches()) {
       byte[] out = new byte[4];
