@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code veil check <pipeline>} plans against the real source without copying: it shows each
  * column's rule or passthrough, refuses an {@code unmatchedColumns: fail} pipeline naming every
- * unmatched column, and applies presets.
+ * unmatched column, and applies presets. {@code veil scan <connection>} reports likely PII
+ * columns of the demo shop data with a rules block, and no sampled value.
  */
-class CheckCommandIT {
+class CheckAndScanCommandsIT {
 
   private static TestStack stack;
 
@@ -101,5 +102,34 @@ class CheckCommandIT {
     Result result = CliRunner.run("check", "-c", stack.config.toString());
     assertEquals(0, result.code(), result.toString());
     assertTrue(result.out().isEmpty(), result.toString());
+  }
+
+  @Test
+  void scanReportsLikelyPiiColumnsAndSuggestsRulesWithoutShowingValues() throws Exception {
+    Result result = CliRunner.run("scan", "test-source", "--rows", "100", "-c", stack.config.toString());
+    assertEquals(0, result.code(), result.toString());
+    String out = result.out();
+    assertTrue(out.startsWith("scanned test-source (schemas public): 2 tables"), out);
+    assertTrue(out.matches("(?s).*\\n  public\\.customers\\.email +email +1\\.00 +name\\+content.*"), out);
+    assertTrue(out.contains("\nrules:\n"), out);
+    assertTrue(out.matches("(?s).*\\n  public\\.customers\\.phone: +\\{rule: phone}.*"), out);
+    assertTrue(out.matches("(?s).*\\n  public\\.orders\\.customer_email: +\\{rule: email}.*"), out);
+    try (Connection c = dev.veil.activities.testing.TestPostgres.connect(stack.source);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT email, phone, last_name FROM customers LIMIT 20")) {
+      while (rs.next()) {
+        for (int i = 1; i <= 3; i++) {
+          String value = rs.getString(i);
+          assertTrue(value == null || !out.contains(value), "a sampled value was printed");
+        }
+      }
+    }
+  }
+
+  @Test
+  void scanOfAnUnknownConnectionExits2() {
+    Result result = CliRunner.run("scan", "nope", "-c", stack.config.toString());
+    assertEquals(2, result.code(), result.toString());
+    assertTrue(result.err().contains("connection 'nope' is not configured"), result.toString());
   }
 }
