@@ -39,13 +39,8 @@ final class JsonRule extends RuleType {
   }
 
   @Override
-  public boolean keyed() {
-    return true; // only if a nested rule is; reported when the key is missing at run time
-  }
-
-  @Override
   public boolean deterministic() {
-    return false;
+    return false; // depends on the nested rules; joins on JSON values are not supported
   }
 
   @Override
