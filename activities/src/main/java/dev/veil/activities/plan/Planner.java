@@ -10,6 +10,7 @@ import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
 import dev.veil.activities.plan.SourceCatalog.Table;
 import dev.veil.activities.rules.ColumnType;
+import dev.veil.activities.rules.PgText;
 import dev.veil.activities.rules.Presets;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
@@ -305,7 +306,7 @@ public final class Planner {
       RuleSpec rule = rules.get(c.name());
       String field = "rules." + table.qualifiedName() + "." + c.name();
       if (rule == null && preset != null && c.generated() != 's') {
-        rule = fromPreset(preset, c, field, source, uniqueColumns, warnings);
+        rule = fromPreset(preset, table, c, field, source, uniqueColumns, warnings);
       }
       if (rule == null) {
         if (c.generated() != 's') {
@@ -323,7 +324,7 @@ public final class Planner {
       for (String p : type.validate(rule.params())) {
         problems.add(field + "." + p);
       }
-      checkFit(c, type, rule, field, problems, source);
+      checkFit(table, c, type, rule, field, problems, source);
       if (uniqueColumns.contains(c.name()) && !type.writesNull()
           && !safeUnique(type, rule.params())) {
         problems.add(field + ": rule '" + type.name() + "' can map distinct values to the same"
@@ -348,7 +349,7 @@ public final class Planner {
    * fits the column; a match that does not fit leaves the column unmatched, with a warning.
    */
   private static RuleSpec fromPreset(
-      Presets.Preset preset, Column c, String field, Connection source,
+      Presets.Preset preset, Table table, Column c, String field, Connection source,
       Set<String> uniqueColumns, List<String> warnings) throws SQLException {
     Presets.Entry entry = preset.match(c.name()).orElse(null);
     if (entry == null) {
@@ -356,7 +357,7 @@ public final class Planner {
     }
     RuleType type = Rules.find(entry.rule().rule());
     List<String> misfit = new ArrayList<>();
-    checkFit(c, type, entry.rule(), field, misfit, source);
+    checkFit(table, c, type, entry.rule(), field, misfit, source);
     if (misfit.isEmpty() && uniqueColumns.contains(c.name())
         && !type.uniquePreserving(entry.rule().params())) {
       misfit.add(field + ": rule '" + type.name() + "' is not unique-preserving and the column"
@@ -374,7 +375,7 @@ public final class Planner {
 
   /** Checks that a rule can write into the column's type. */
   private static void checkFit(
-      Column c, RuleType type, RuleSpec rule, String field, List<String> problems,
+      Table table, Column c, RuleType type, RuleSpec rule, String field, List<String> problems,
       Connection source) throws SQLException {
     if (c.generated() == 's') {
       problems.add(field + ": is a generated column; its value is computed, not copied");
@@ -395,6 +396,27 @@ public final class Planner {
     if (maxLength > 0 && limit > 0 && maxLength > limit) {
       problems.add(field + ": rule '" + type.name() + "' writes up to " + maxLength
           + " characters but the column is " + c.type());
+    }
+    List<String> referenced;
+    try {
+      referenced = type.referencedColumns(rule.params());
+    } catch (RuntimeException e) {
+      referenced = List.of(); // bad parameters are reported by validate()
+    }
+    for (String name : referenced) {
+      Column other = table.column(name);
+      if (other == null) {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + ", which does not exist in " + table.qualifiedName());
+      } else if (other.generated() == 's') {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + ", a generated column (not copied)");
+      } else if (!PgText.RENDERABLE.contains(ColumnType.parse(other.type()).kind())
+          || ColumnType.parse(other.type()).array()) {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + " of type " + other.type() + ", which it cannot print (use a text, integer,"
+            + " numeric, uuid, date or boolean column)");
+      }
     }
     if (type.name().equals("replacement") && rule.params().get("value") != null) {
       checkCast(source, c, rule.params().get("value"), field, problems);

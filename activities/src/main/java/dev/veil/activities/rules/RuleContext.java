@@ -7,16 +7,24 @@ package dev.veil.activities.rules;
  * @param column the column name (a purpose label; never a value)
  * @param encoder encodes a text literal into the column type's binary format, via the database
  * @param type the column's type
+ * @param row the columns of the row, for rules that read other columns
  */
-public record RuleContext(MaskingKey key, String column, BinaryEncoder encoder, ColumnType type) {
+public record RuleContext(
+    MaskingKey key, String column, BinaryEncoder encoder, ColumnType type, RowShape row) {
 
   public RuleContext {
     type = type == null ? ColumnType.TEXT : type;
+    row = row == null ? RowShape.NONE : row;
   }
 
   /** A context for a text column. */
   public RuleContext(MaskingKey key, String column, BinaryEncoder encoder) {
-    this(key, column, encoder, ColumnType.TEXT);
+    this(key, column, encoder, ColumnType.TEXT, RowShape.NONE);
+  }
+
+  /** A context for a column of a type, without the row. */
+  public RuleContext(MaskingKey key, String column, BinaryEncoder encoder, ColumnType type) {
+    this(key, column, encoder, type, RowShape.NONE);
   }
 
   /** Encodes text into a column type's binary COPY representation. */
@@ -26,7 +34,7 @@ public record RuleContext(MaskingKey key, String column, BinaryEncoder encoder, 
   }
 
   public RuleContext withType(ColumnType newType) {
-    return new RuleContext(key, column, encoder, newType);
+    return new RuleContext(key, column, encoder, newType, row);
   }
 
   public MaskingKey requireKey(String rule) {

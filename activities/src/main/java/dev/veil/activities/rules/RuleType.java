@@ -88,6 +88,11 @@ public abstract class RuleType {
     return -1;
   }
 
+  /** Other columns of the row the rule reads (checked against the table at plan time). */
+  public java.util.List<String> referencedColumns(Map<String, String> params) {
+    return java.util.List.of();
+  }
+
   /** Checks parameters; each problem as {@code "param: reason"}. */
   public List<String> validate(Map<String, String> given) {
     List<String> errors = new ArrayList<>();
@@ -115,6 +120,18 @@ public abstract class RuleType {
     ColumnType type = context.type();
     if (type.array() && !anyType()) {
       ValueTransform element = createForValue(params, context.withType(type.element()));
+      if (element instanceof RowTransform rowElement) {
+        return (RowTransform) (value, row) -> {
+          PgBinary.PgArray array = PgBinary.readArray(value);
+          byte[][] elements = array.elements();
+          for (int i = 0; i < elements.length; i++) {
+            if (elements[i] != null) {
+              elements[i] = rowElement.apply(elements[i], row);
+            }
+          }
+          return PgBinary.writeArray(array);
+        };
+      }
       return value -> {
         PgBinary.PgArray array = PgBinary.readArray(value);
         byte[][] elements = array.elements();

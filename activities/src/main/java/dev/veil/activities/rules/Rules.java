@@ -42,6 +42,7 @@ public final class Rules {
     register(new DateShiftRule());
     register(new TruncateDateRule());
     register(new JsonRule());
+    register(new ConstantPerRowRule());
   }
 
   private Rules() {}

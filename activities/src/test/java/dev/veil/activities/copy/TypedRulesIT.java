@@ -70,6 +70,12 @@ class TypedRulesIT {
       s.execute("CREATE TABLE orders (id int PRIMARY KEY, email text)");
       s.execute("INSERT INTO orders SELECT g, 'person' || (g % 500 + 1) || '@corp.example'"
           + " FROM generate_series(1, 3000) g");
+      s.execute("CREATE TABLE visits (id int PRIMARY KEY, person_id int NOT NULL, visited date,"
+          + " seen_at timestamp, code text, email text)");
+      s.execute("INSERT INTO visits SELECT g, g % 50, DATE '2023-01-01' + g, TIMESTAMP"
+          + " '2023-01-01 10:00' + g * interval '1 day', 'orig' || g,"
+          + " CASE WHEN g % 9 = 0 THEN NULL ELSE 'p' || (g % 50) || '@corp.example' END"
+          + " FROM generate_series(1, 1000) g");
       s.execute("CREATE TABLE contacts (id int PRIMARY KEY, email text, email_verified boolean,"
           + " phone_count int, first_name text, dob date, notes text, login text UNIQUE)");
       s.execute("ANALYZE");
@@ -236,6 +242,57 @@ class TypedRulesIT {
         plan.warnings().toString());
     assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith(
         "preset pii-default: public.contacts.phone_count matches '*phone*'")), plan.warnings().toString());
+  }
+
+  @Test
+  void rowRulesReadOtherColumnsMaskedAndKeepIntervalsPerPerson() throws Exception {
+    RunPlan plan = new Planner(registry).plan(spec(List.of("public.visits"), Map.of(
+        "public.visits.email", rule("email"),
+        "public.visits.code", rule("constant_per_row", "template", "visit-{{row.id}}-{{row.email}}"),
+        "public.visits.visited", rule("date_shift", "days", "100", "by", "person_id"),
+        "public.visits.seen_at", rule("date_shift", "days", "100", "by", "person_id"))), "rows-1");
+    new TargetDatabase(registry).prepare(plan);
+    TablePlan t = plan.tables().get(0);
+    new CopyEngine(registry, MaskingKey.of("typed-rules-key-0123456789")).copy(new TableTask(
+        plan.pipelineId(), plan.runId(), "visits#0", "src", "tgt", plan.stagingSchema(),
+        t.sourceSchema(), t.name(), t.columns(), null, null, t.chunks().get(0), t.estimatedRows()),
+        hb -> {});
+    String select = "SELECT id, person_id, visited, seen_at, code, email FROM ";
+    Map<Integer, Map<String, Object>> before = rows(sourceDb, select + "visits");
+    Map<Integer, Map<String, Object>> after = rows(targetDb, select + plan.stagingSchema() + ".visits");
+    Map<Object, Long> shiftByPerson = new HashMap<>();
+    java.util.Set<Long> shifts = new java.util.HashSet<>();
+    for (int id : before.keySet()) {
+      Map<String, Object> a = before.get(id);
+      Map<String, Object> b = after.get(id);
+      Object email = b.get("email");
+      assertEquals("visit-" + id + "-" + (email == null ? "" : email), b.get("code"),
+          "the template reads the masked email, never the source one");
+      long shift = ChronoUnit.DAYS.between(((java.sql.Date) a.get("visited")).toLocalDate(),
+          ((java.sql.Date) b.get("visited")).toLocalDate());
+      long shiftTs = ChronoUnit.DAYS.between(((java.sql.Timestamp) a.get("seen_at")).toLocalDateTime(),
+          ((java.sql.Timestamp) b.get("seen_at")).toLocalDateTime());
+      assertEquals(shift, shiftTs, "one person's dates move together across columns");
+      Long previous = shiftByPerson.putIfAbsent(a.get("person_id"), shift);
+      assertEquals(previous == null ? shift : previous, shift, "intervals within a person kept");
+      assertTrue(shift != 0 && Math.abs(shift) <= 100);
+      shifts.add(shift);
+    }
+    assertTrue(shifts.size() > 10, "people move by different amounts: " + shifts);
+  }
+
+  @Test
+  void aRowRuleNamingAMissingColumnIsRejected() {
+    List<String> problems = assertThrows(InvalidSpecException.class,
+        () -> new Planner(registry).plan(spec(List.of("public.visits"), Map.of(
+            "public.visits.code", rule("constant_per_row", "template", "v{{row.nope}}"),
+            "public.visits.visited", rule("date_shift", "by", "seen_at"))), "rows-bad"))
+        .problems();
+    assertTrue(problems.contains("rules.public.visits.code: rule 'constant_per_row' reads column"
+        + " nope, which does not exist in public.visits"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("rules.public.visits.visited: rule"
+        + " 'date_shift' reads column seen_at of type timestamp without time zone, which it cannot"
+        + " print")), problems.toString());
   }
 
   @Test
