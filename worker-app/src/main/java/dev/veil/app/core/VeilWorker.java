@@ -6,6 +6,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.scan.ScanActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.workflows.Veil;
 import dev.veil.activities.cloud.OfflineReportingActivities;
@@ -13,6 +14,7 @@ import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.pipeline.PipelineWorkflowImpl;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
+import dev.veil.workflows.scan.ScanWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -78,6 +80,7 @@ public final class VeilWorker implements Managed, AutoCloseable {
         new PlanningActivitiesImpl(connections),
         new TargetActivitiesImpl(connections),
         new TaskActivitiesImpl(executor),
+        new ScanActivitiesImpl(connections),
         reporting);
   }
 
@@ -103,7 +106,7 @@ public final class VeilWorker implements Managed, AutoCloseable {
       activities[activities.length - 1] = new OfflineReportingActivities();
     }
     worker.registerWorkflowImplementationTypes(
-        PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class);
+        PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class, ScanWorkflowImpl.class);
     Object[] wrapped = new Object[activities.length];
     for (int i = 0; i < activities.length; i++) {
       wrapped[i] =

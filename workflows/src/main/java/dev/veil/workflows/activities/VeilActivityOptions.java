@@ -68,6 +68,14 @@ public final class VeilActivityOptions {
                   .build())
           .build();
 
+  /** A PII scan samples every table: minutes; heartbeats once per table. */
+  public static final ActivityOptions SCAN =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(1))
+          .setHeartbeatTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(QUICK_RETRIES)
+          .build();
+
   /**
    * Reporting to the cloud API: best effort. A few quick attempts, bounded in total, so an API
    * that is down costs a run nothing but a dropped event.
