@@ -197,7 +197,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
       reporter = agent;
       environment.lifecycle().manage(agent);
     }
-    reconciler.set(new PipelineReconciler(clients.client(), pipelines, reporter, interval));
+    reconciler.set(
+        new PipelineReconciler(clients.client(), pipelines, reporter, interval, api.isPresent()));
     environment.lifecycle().manage(reconciler.get());
     return reconciler.get();
   }

@@ -176,7 +176,7 @@ class CloudReportingIT {
     // chunks of 1000 rows: customers 2 chunks, orders 3, audit_log 1
     RunSummary summary =
         worker(api.url(), spec("events", new TablesSpec(null, null, null, 1000L)), runId)
-            .run(PipelineRunInput.of("events"));
+            .run(new PipelineRunInput("events", null, true));
     assertEquals(RunState.SUCCEEDED, summary.state());
 
     List<JsonNode> events = events(api, runId);
@@ -221,7 +221,7 @@ class CloudReportingIT {
     leaky.warn(
         "run={} connecting jdbc:postgresql://u:{}@db/x password={} key {} saw '{}' and {}",
         runId, PASSWORD, PASSWORD, MASKING_KEY, pii, pii);
-    assertThrows(WorkflowFailedException.class, () -> run.run(PipelineRunInput.of("failing")));
+    assertThrows(WorkflowFailedException.class, () -> run.run(new PipelineRunInput("failing", null, true)));
 
     List<FakeCloudApi.Received> logs = api.posts("/v1/runs/" + runId + "/logs");
     assertEquals(1, logs.size());
@@ -244,7 +244,7 @@ class CloudReportingIT {
     URI url = down.url();
     down.close();
     RunSummary summary =
-        worker(url, spec("offline", null), "veil-run-offline-1").run(PipelineRunInput.of("offline"));
+        worker(url, spec("offline", null), "veil-run-offline-1").run(new PipelineRunInput("offline", null, true));
     assertEquals(RunState.SUCCEEDED, summary.state());
     assertEquals(CUSTOMERS * 3L + 1, summary.rows());
   }

@@ -83,15 +83,31 @@ public final class PipelineReconciler implements Managed {
   private final Map<String, Integer> invalidSeen = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
 
+  private final boolean reportRuns;
+
   public PipelineReconciler(
       WorkflowClient client,
       PipelineSource source,
       ConfigProblemReporter problems,
       Duration interval) {
+    this(client, source, problems, interval, false);
+  }
+
+  /**
+   * @param reportRuns whether the pipelines' runs report to the cloud API (a cloud-connected
+   *     agent)
+   */
+  public PipelineReconciler(
+      WorkflowClient client,
+      PipelineSource source,
+      ConfigProblemReporter problems,
+      Duration interval,
+      boolean reportRuns) {
     this.client = client;
     this.source = source;
     this.problems = problems;
     this.interval = interval;
+    this.reportRuns = reportRuns;
   }
 
   /** Pipelines whose workflow this reconciler started or refreshed and that still exist. */
@@ -205,7 +221,8 @@ public final class PipelineReconciler implements Managed {
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
     BatchRequest request = client.newSignalWithStartRequest();
-    request.add(stub::run, PipelineInput.of(spec));
+    request.add(
+        stub::run, new PipelineInput(spec.id(), spec, null, null, reportRuns ? Boolean.TRUE : null));
     request.add(stub::refresh, new RefreshRequest(spec));
     client.signalWithStart(request);
     return Applied.STARTED;

@@ -13,11 +13,21 @@ import dev.veil.workflows.spec.PipelineSpec;
  * @param runsPerExecution runs after which the workflow continues as new (default {@value
  *     #DEFAULT_RUNS_PER_EXECUTION}); it also does when the history passes {@value
  *     #HISTORY_EVENTS_LIMIT} events or the server suggests it
+ * @param report {@code true}: its runs report to the cloud API (see {@code PipelineRunInput})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineInput(
-    String pipelineId, PipelineSpec spec, PipelineMemory memory, Integer runsPerExecution) {
+    String pipelineId,
+    PipelineSpec spec,
+    PipelineMemory memory,
+    Integer runsPerExecution,
+    Boolean report) {
+
+  public PipelineInput(
+      String pipelineId, PipelineSpec spec, PipelineMemory memory, Integer runsPerExecution) {
+    this(pipelineId, spec, memory, runsPerExecution, null);
+  }
 
   public static final int DEFAULT_RUNS_PER_EXECUTION = 100;
   public static final int HISTORY_EVENTS_LIMIT = 5_000;

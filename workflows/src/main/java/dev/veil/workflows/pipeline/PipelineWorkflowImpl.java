@@ -36,6 +36,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private String pipelineId;
   private PipelineSpec spec;
   private int runsPerExecution;
+  private Boolean report;
   private CronSchedule schedule;
   private String scheduleError;
 
@@ -66,6 +67,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     // signal-with-start delivers the signal before this method runs: a refresh then wins
     spec = spec != null ? spec : input.spec();
     runsPerExecution = input.effectiveRunsPerExecution();
+    report = input.report();
     PipelineMemory memory = input.memory();
     if (memory != null) {
       runsStarted = memory.runsStarted();
@@ -105,7 +107,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             pipelineId,
             runsStarted);
         Workflow.continueAsNew(
-            new PipelineInput(pipelineId, spec, memory(), input.runsPerExecution()));
+            new PipelineInput(
+                pipelineId, spec, memory(), input.runsPerExecution(), input.report()));
       }
       long now = Workflow.currentTimeMillis();
       if (!removed && nextFireAt != null && now >= nextFireAt) {
@@ -168,7 +171,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 // if this workflow is terminated, the run still cleans up its staging
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
                 .build());
-    Promise<RunSummary> result = Async.function(child::run, new PipelineRunInput(pipelineId, spec));
+    Promise<RunSummary> result =
+        Async.function(child::run, new PipelineRunInput(pipelineId, spec, report));
     Workflow.getWorkflowExecution(child)
         .handle(
             (execution, failure) -> {

@@ -11,11 +11,22 @@ import dev.veil.workflows.spec.PipelineSpec;
  * @param pipelineId the pipeline to run
  * @param spec the spec to run instead of fetching it by id (a parent workflow passes the version
  *     it holds); never carries credentials, only connection names
+ * @param report {@code true}: send run events and failed tasks' log tails to the cloud API
+ *     (pipelines of a cloud-connected agent); absent: no reporting
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PipelineRunInput(String pipelineId, PipelineSpec spec) {
+public record PipelineRunInput(String pipelineId, PipelineSpec spec, Boolean report) {
+  public PipelineRunInput(String pipelineId, PipelineSpec spec) {
+    this(pipelineId, spec, null);
+  }
+
   public static PipelineRunInput of(String pipelineId) {
     return new PipelineRunInput(pipelineId, null);
+  }
+
+  /** Whether the run reports its events through {@code ReportingActivities}. */
+  public boolean reports() {
+    return Boolean.TRUE.equals(report);
   }
 }

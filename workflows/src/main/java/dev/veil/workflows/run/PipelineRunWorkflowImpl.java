@@ -98,6 +98,11 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
     pipelineId = input.pipelineId();
     log.info("run started pipeline={} run={}", pipelineId, runId);
+    if (!input.reports()) {
+      // no reporting asked for: no reporting command at all (and so no version marker)
+      reporterStarted = true;
+      reportingOn = false;
+    }
     // queued now, sent once planning is done (see startReporter)
     emit(RunEventType.RUN_STARTED, null, null, null, null, null, null);
 

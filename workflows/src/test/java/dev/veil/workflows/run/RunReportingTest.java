@@ -71,6 +71,14 @@ class RunReportingTest {
     }
   }
 
+  private static final PipelineRunInput REPORTING = new PipelineRunInput(PIPELINE, null, true);
+
+  @Test
+  void aRunNotAskedToReportReportsNothing() {
+    assertEquals(RunState.SUCCEEDED, run.run(PipelineRunInput.of(PIPELINE)).state());
+    assertEquals(List.of(), reporting.events);
+  }
+
   private final ConfigActivities config = activityMock(ConfigActivities.class);
   private final PlanningActivities planning = activityMock(PlanningActivities.class);
   private final TargetActivities target = activityMock(TargetActivities.class);
@@ -98,7 +106,7 @@ class RunReportingTest {
 
   @Test
   void successfulRunReportsEveryTaskInOrderAndASummary() {
-    RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
+    RunSummary summary = run.run(REPORTING);
 
     List<RunEvent> events = reporting.events;
     for (int i = 0; i < events.size(); i++) {
@@ -131,7 +139,7 @@ class RunReportingTest {
               "COPY failed: division by zero (22012)", FailureTypes.TASK_FAILED);
         });
 
-    assertThrows(WorkflowFailedException.class, () -> run.run(PipelineRunInput.of(PIPELINE)));
+    assertThrows(WorkflowFailedException.class, () -> run.run(REPORTING));
 
     RunEvent failed =
         reporting.events.stream()
@@ -148,7 +156,7 @@ class RunReportingTest {
   @Test
   void reportingThatFailsNeverFailsTheRun() {
     reporting.down = true;
-    RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
+    RunSummary summary = run.run(REPORTING);
     assertEquals(RunState.SUCCEEDED, summary.state());
     assertEquals(List.of(), reporting.events);
   }
