@@ -47,8 +47,14 @@ public class TaskActivitiesImpl implements TaskActivities {
       String message = SafeErrors.describe(e);
       log.warn("task failed pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),
           task.taskId(), message);
+      if (e instanceof InterruptedException) {
+        // the worker is stopping: a retry (on this or another worker) resumes the task
+        Thread.currentThread().interrupt();
+      }
       boolean transientError =
           e instanceof java.io.IOException
+              || e instanceof InterruptedException
+              || e instanceof io.fabric8.kubernetes.client.KubernetesClientException
               || (e instanceof java.sql.SQLException && SafeErrors.retryable(e));
       throw transientError
           ? ApplicationFailure.newFailure(message, "TaskError")

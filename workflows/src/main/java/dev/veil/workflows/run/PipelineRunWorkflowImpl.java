@@ -119,7 +119,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     TaskActivities tasks =
         Workflow.newActivityStub(
             TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor()));
-    List<TableTask> queue = tasksOf(plan);
+    List<TableTask> queue = tasksOf(plan, spec);
     int limit = Math.max(1, plan.maxActiveTasks());
 
     CancellationScope copyScope =
@@ -163,7 +163,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
   }
 
-  private static List<TableTask> tasksOf(RunPlan plan) {
+  private static List<TableTask> tasksOf(RunPlan plan, PipelineSpec spec) {
     List<TableTask> tasks = new ArrayList<>();
     for (TablePlan table : plan.tables()) {
       if (table.mode() == TableMode.schema) {
@@ -186,7 +186,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 table.where(),
                 table.sample(),
                 chunks.get(i),
-                estimate));
+                estimate,
+                spec.resources(),
+                spec.nodeSelector(),
+                spec.tolerations()));
       }
     }
     return tasks;
