@@ -7,6 +7,7 @@ import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
+import dev.veil.app.cli.RunTaskCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
 import dev.veil.app.cli.VeilCheckCommand;
@@ -75,6 +76,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new CancelCommand(this));
     bootstrap.addCommand(new DevServerCommand(this));
     bootstrap.addCommand(new DemoCommand(this));
+    bootstrap.addCommand(new RunTaskCommand(this));
   }
 
   @Override
