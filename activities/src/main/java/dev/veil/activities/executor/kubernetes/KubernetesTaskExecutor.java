@@ -102,7 +102,8 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
                 .withLabels(PodNames.taskSelector(task))
                 .list()
                 .getItems());
-    existing.sort(Comparator.comparing((Pod p) -> p.getMetadata().getName()).reversed());
+    // the latest attempt first
+    existing.sort(Comparator.comparingInt(KubernetesTaskExecutor::attemptOf).reversed());
     for (Pod pod : existing) {
       String phase = phase(pod);
       if (!"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null) {
@@ -291,6 +292,18 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
     PodResource pod = podResource(name);
     pod.delete();
     pod.waitUntilCondition(Objects::isNull, DELETE_WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static int attemptOf(Pod pod) {
+    String attempt =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get(PodNames.ATTEMPT);
+    try {
+      return attempt == null ? 0 : Integer.parseInt(attempt);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   static String phase(Pod pod) {

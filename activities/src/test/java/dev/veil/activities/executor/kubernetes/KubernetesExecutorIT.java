@@ -144,10 +144,13 @@ class KubernetesExecutorIT {
     }
   }
 
-  private static KubernetesSettings settings(Duration pendingTimeout) {
+  private int maxConcurrentPods = 8;
+
+  private KubernetesSettings settings(Duration pendingTimeout) {
     KubernetesSettings d = KubernetesSettings.defaults(NS, "veil:test", "veil-connections");
     return new KubernetesSettings(NS, d.image(), "IfNotPresent", List.of(), "veil-runner",
-        d.requests(), d.limits(), Map.of(), Map.of("pool", "redaction"), List.of(), null, null, 8,
+        d.requests(), d.limits(), Map.of(), Map.of("pool", "redaction"), List.of(), null, null,
+        maxConcurrentPods,
         3600, pendingTimeout, false, "veil-connections", "veil-masking", null, 0);
   }
 
@@ -247,6 +250,19 @@ class KubernetesExecutorIT {
     // every pod of a succeeded task is deleted
     assertEquals(List.of(), client.pods().inNamespace(NS).list().getItems());
     assertEquals(pods.size(), kubelet.deletedPods().size());
+  }
+
+  @Test
+  void aWorkerRunsAtMostMaxConcurrentPodsWhateverTheRunAllows() throws Exception {
+    maxConcurrentPods = 1;
+    spec = spec("capped", 3);
+    start(pod -> Behaviour.RUN, Duration.ofMinutes(10));
+
+    RunSummary summary = stub("veil-run-capped-1").run(PipelineRunInput.of("capped"));
+
+    assertEquals(RunState.SUCCEEDED, summary.state());
+    assertTrue(kubelet.createdPods().size() > 3);
+    assertEquals(1, kubelet.peakPods());
   }
 
   @Test
