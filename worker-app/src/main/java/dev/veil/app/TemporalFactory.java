@@ -3,6 +3,7 @@ package dev.veil.app;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.app.core.TemporalClients;
 import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
@@ -26,6 +27,9 @@ public class TemporalFactory {
 
   /** How long connecting and one-shot calls (describe, signal, health) may take. */
   @NotNull private Duration rpcTimeout = Duration.seconds(5);
+
+  /** TLS / mTLS to the frontend (Temporal Cloud); off by default. */
+  @Valid @NotNull private TemporalTlsFactory tls = new TemporalTlsFactory();
 
   @JsonProperty
   public String getAddress() {
@@ -67,12 +71,22 @@ public class TemporalFactory {
     this.rpcTimeout = rpcTimeout;
   }
 
+  @JsonProperty
+  public TemporalTlsFactory getTls() {
+    return tls;
+  }
+
+  @JsonProperty
+  public void setTls(TemporalTlsFactory tls) {
+    this.tls = tls == null ? new TemporalTlsFactory() : tls;
+  }
+
   /**
    * Clients whose channel connects lazily: for long-running processes, which report an unreachable
    * server through the {@code temporal} health check instead of refusing to start.
    */
   public TemporalClients build() {
-    return TemporalClients.lazy(address, namespace, rpcTimeout.toJavaDuration());
+    return TemporalClients.lazy(address, namespace, rpcTimeout.toJavaDuration(), transport());
   }
 
   /**
@@ -82,7 +96,11 @@ public class TemporalFactory {
    *     server cannot be reached, naming the address
    */
   public TemporalClients connect() {
-    return TemporalClients.connect(address, namespace, rpcTimeout.toJavaDuration());
+    return TemporalClients.connect(address, namespace, rpcTimeout.toJavaDuration(), transport());
+  }
+
+  private TemporalClients.Transport transport() {
+    return new TemporalClients.Transport(tls.sslContext().orElse(null), tls.getServerName());
   }
 
   @Override
@@ -93,6 +111,8 @@ public class TemporalFactory {
         + namespace
         + ", devServer="
         + devServer
+        + ", tls="
+        + tls
         + "]";
   }
 }

@@ -7,9 +7,11 @@ import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
+import dev.veil.app.cli.DiagnosticsCommand;
 import dev.veil.app.cli.RunTaskCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
+import dev.veil.app.cli.ValuesTemplateCommand;
 import dev.veil.app.cli.VeilCheckCommand;
 import dev.veil.app.cli.VeilServerCommand;
 import dev.veil.app.cli.WorkerCommand;
@@ -76,6 +78,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new CancelCommand(this));
     bootstrap.addCommand(new DevServerCommand(this));
     bootstrap.addCommand(new DemoCommand(this));
+    bootstrap.addCommand(new ValuesTemplateCommand(this));
+    bootstrap.addCommand(new DiagnosticsCommand(this));
     bootstrap.addCommand(new RunTaskCommand(this));
   }
 

@@ -3,6 +3,7 @@ package dev.veil.app.core;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -48,9 +49,24 @@ public final class TemporalClients implements Managed, AutoCloseable {
     this.ownsStubs = ownsStubs;
   }
 
+  /**
+   * How the channel is secured: {@code sslContext} {@code null} is plaintext; {@code serverName}
+   * (optional) is the name the server certificate is checked against instead of the address's host.
+   */
+  public record Transport(SslContext sslContext, String serverName) {
+    public static final Transport PLAINTEXT = new Transport(null, null);
+  }
+
   /** Clients whose channel connects on first use. */
   public static TemporalClients lazy(String address, String namespace, Duration rpcTimeout) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options(address, rpcTimeout));
+    return lazy(address, namespace, rpcTimeout, Transport.PLAINTEXT);
+  }
+
+  /** Clients whose channel, secured as {@code transport} says, connects on first use. */
+  public static TemporalClients lazy(
+      String address, String namespace, Duration rpcTimeout, Transport transport) {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(options(address, rpcTimeout, transport));
     return new TemporalClients(stubs, newClient(stubs, namespace), address, rpcTimeout, true);
   }
 
@@ -60,7 +76,13 @@ public final class TemporalClients implements Managed, AutoCloseable {
    * @throws TemporalUnavailableException within about {@code rpcTimeout} if not
    */
   public static TemporalClients connect(String address, String namespace, Duration rpcTimeout) {
-    TemporalClients clients = lazy(address, namespace, rpcTimeout);
+    return connect(address, namespace, rpcTimeout, Transport.PLAINTEXT);
+  }
+
+  /** As {@link #connect(String, String, Duration)}, secured as {@code transport} says. */
+  public static TemporalClients connect(
+      String address, String namespace, Duration rpcTimeout, Transport transport) {
+    TemporalClients clients = lazy(address, namespace, rpcTimeout, transport);
     try {
       clients.checkReachable();
       return clients;
@@ -70,12 +92,21 @@ public final class TemporalClients implements Managed, AutoCloseable {
     }
   }
 
-  private static WorkflowServiceStubsOptions options(String address, Duration rpcTimeout) {
-    return WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(address)
-        .setHealthCheckTimeout(rpcTimeout)
-        .setSystemInfoTimeout(rpcTimeout)
-        .build();
+  private static WorkflowServiceStubsOptions options(
+      String address, Duration rpcTimeout, Transport transport) {
+    WorkflowServiceStubsOptions.Builder builder =
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(address)
+            .setHealthCheckTimeout(rpcTimeout)
+            .setSystemInfoTimeout(rpcTimeout);
+    if (transport.sslContext() != null) {
+      builder.setSslContext(transport.sslContext());
+      String serverName = transport.serverName();
+      if (serverName != null && !serverName.isBlank()) {
+        builder.setChannelInitializer(channel -> channel.overrideAuthority(serverName));
+      }
+    }
+    return builder.build();
   }
 
   private static WorkflowClient newClient(WorkflowServiceStubs stubs, String namespace) {

@@ -32,7 +32,7 @@ import java.util.Map;
  * --task <json>}; it gets credentials only through {@code env.valueFrom.secretKeyRef}, a hardened
  * security context, {@code restartPolicy: Never} and an {@code activeDeadlineSeconds}, resources
  * from the worker's defaults (scaled with the table's size up to a cap) or the pipeline's
- * {@code resources}, and placement from the worker's configuration merged with the pipeline's.
+ * {@code resources} (capped by {@code maxResources}), and placement from the worker's configuration merged with the pipeline's.
  */
 public final class PodSpecs {
 
@@ -155,8 +155,8 @@ public final class PodSpecs {
 
   /**
    * The pipeline's {@code resources} when it has them; else the worker's default limits, scaled by
-   * one step per {@code rowsPerLimitStep} estimated rows when {@code maxLimits} is set, never above
-   * {@code maxLimits}.
+   * one step per {@code rowsPerLimitStep} estimated rows when {@code maxLimits} is set. Never above
+   * {@code maxLimits} ({@code maxResources}), whoever asks.
    */
   static Map<String, Quantity> limits(KubernetesSettings settings, TableTask task) {
     Map<String, Quantity> limits = new LinkedHashMap<>(settings.limits());
@@ -168,7 +168,7 @@ public final class PodSpecs {
       if (override.memory() != null) {
         limits.put("memory", new Quantity(override.memory()));
       }
-      return limits;
+      return capped(settings, limits);
     }
     if (settings.maxLimits().isEmpty() || task.estimatedRows() <= settings.rowsPerLimitStep()) {
       return limits;
@@ -178,16 +178,27 @@ public final class PodSpecs {
             / settings.rowsPerLimitStep());
     Map<String, Quantity> scaled = new LinkedHashMap<>();
     limits.forEach(
-        (resource, base) -> {
-          BigDecimal amount = Quantity.getAmountInBytes(base).multiply(BigDecimal.valueOf(steps));
+        (resource, base) ->
+            scaled.put(
+                resource,
+                quantity(
+                    resource,
+                    Quantity.getAmountInBytes(base).multiply(BigDecimal.valueOf(steps)))));
+    return capped(settings, scaled);
+  }
+
+  private static Map<String, Quantity> capped(
+      KubernetesSettings settings, Map<String, Quantity> limits) {
+    Map<String, Quantity> capped = new LinkedHashMap<>(limits);
+    capped.replaceAll(
+        (resource, limit) -> {
           Quantity cap = settings.maxLimits().get(resource);
-          if (cap != null && amount.compareTo(Quantity.getAmountInBytes(cap)) > 0) {
-            scaled.put(resource, cap);
-          } else {
-            scaled.put(resource, quantity(resource, amount));
-          }
+          return cap != null
+                  && Quantity.getAmountInBytes(limit).compareTo(Quantity.getAmountInBytes(cap)) > 0
+              ? cap
+              : limit;
         });
-    return scaled;
+    return capped;
   }
 
   /**

@@ -140,6 +140,13 @@ class PodSpecsTest {
     assertEquals(new Quantity("256Mi"), own.getResources().getLimits().get("memory"));
     assertEquals(new Quantity("250m"), own.getResources().getRequests().get("cpu"));
     assertEquals(new Quantity("256Mi"), own.getResources().getRequests().get("memory"));
+
+    // ...but not beyond maxResources: requests follow the capped limits
+    Container greedy = PodSpecs.build(settings(cap), task(10, new ResourcesSpec("8", "16Gi")), 1)
+        .getSpec().getContainers().get(0);
+    assertEquals(new Quantity("2"), greedy.getResources().getLimits().get("cpu"));
+    assertEquals(new Quantity("4Gi"), greedy.getResources().getLimits().get("memory"));
+    assertEquals(new Quantity("2"), greedy.getResources().getRequests().get("cpu"));
   }
 
   @Test
