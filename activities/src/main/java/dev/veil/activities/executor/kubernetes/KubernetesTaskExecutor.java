@@ -190,7 +190,11 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
                 task.pipelineId(),
                 task.runId(),
                 task.taskId());
-            deleteAndWait(name);
+            try {
+              deleteAndWait(name);
+            } catch (RuntimeException e) {
+              log.warn("cannot delete pod {} of a cancelled task: {}", name, e.getMessage());
+            }
             throw cancelled;
           }
         } catch (ExecutionException e) {

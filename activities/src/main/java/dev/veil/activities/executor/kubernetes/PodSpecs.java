@@ -130,8 +130,6 @@ public final class PodSpecs {
           secretEnv(
               MASKING_KEY, settings.maskingKeySecretName(), settings.maskingKeySecretKey(), false));
     }
-    // logs on stderr, so that stdout carries only the JSON lines
-    env.add(new EnvVarBuilder().withName("VEIL_LOG_LEVEL").withValue("INFO").build());
     env.add(
         new EnvVarBuilder()
             .withName("JAVA_TOOL_OPTIONS")
