@@ -57,6 +57,9 @@ public final class TestKubelet implements AutoCloseable {
     UNSCHEDULABLE
   }
 
+  /** The progress a {@link Behaviour#HOLD} pod prints while held. */
+  public static final long HELD_ROWS = 123;
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final String namespace;
@@ -195,7 +198,7 @@ public final class TestKubelet implements AutoCloseable {
         return;
       }
       if (what == Behaviour.HOLD) {
-        log.append("{\"rows\":0,\"bytes\":0}\n");
+        log.append("{\"rows\":" + HELD_ROWS + ",\"bytes\":4096}\n");
         while (!released.await(100, TimeUnit.MILLISECONDS)) {
           if (!exists(name)) {
             return; // deleted while held: a killed container does nothing more

@@ -378,7 +378,10 @@ class KubernetesExecutorIT {
     }
   }
 
-  /** Waits until the run's pending task activity is at {@code attempt} and has heartbeated. */
+  /**
+   * Waits until the run's pending task activity is at {@code attempt} and heartbeats the rows the
+   * held pod printed in its log.
+   */
   private void awaitFollowingAttempt(String runId, int attempt) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
@@ -388,7 +391,9 @@ class KubernetesExecutorIT {
               .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId))
               .build())
           .getPendingActivitiesList();
-      if (pending.stream().anyMatch(a -> a.getAttempt() >= attempt && a.hasHeartbeatDetails())) {
+      if (pending.stream().anyMatch(a -> a.getAttempt() >= attempt && a.hasHeartbeatDetails()
+          && a.getHeartbeatDetails().getPayloads(0).getData().toStringUtf8()
+              .contains("\"rows\":" + TestKubelet.HELD_ROWS))) {
         return;
       }
       Thread.sleep(100);
