@@ -200,6 +200,17 @@ public final class CopyBench {
   static List<VeilRun> veilRuns(
       Pg pg, long rows, String heap, int maxActive, long chunkRows, boolean rules)
       throws Exception {
+    return veilRuns(pg, rows, heap, maxActive, chunkRows, rules ? String.join("\n",
+        "rules:",
+        "  public.customers.email: {rule: email}",
+        "  public.customers.last_name: {rule: hash, length: 16}",
+        "  public.customers.phone: {rule: hash, length: 12}") : "");
+  }
+
+  /** As above, with the pipeline's {@code rules:} block given as YAML text. */
+  static List<VeilRun> veilRuns(
+      Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
+      throws Exception {
     Path pipelines = Files.createTempDirectory("veil-bench");
     Files.writeString(pipelines.resolve("bench.yaml"), String.join("\n",
         "id: bench",
@@ -207,10 +218,7 @@ public final class CopyBench {
         "source: {connection: bench-source, schemas: [public]}",
         "target: {connection: bench-target, schema: public}",
         "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
-        rules ? "rules:" : "",
-        rules ? "  public.customers.email: {rule: email}" : "",
-        rules ? "  public.customers.last_name: {rule: hash, length: 16}" : "",
-        rules ? "  public.customers.phone: {rule: hash, length: 12}" : "",
+        rulesYaml,
         ""));
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.veil.activities.rules.Presets;
 import dev.veil.workflows.spec.PipelineSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -209,6 +210,7 @@ public final class SpecLoader {
       // scan() read the same text without error; kept for safety.
       throw new InvalidSpecException(name, List.of(describeSyntax(e, format)));
     }
+    readPresetShorthand(root);
     problems = SpecShapeChecker.check(root);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(UNNAMED.equals(name) ? nameOf(root) : name, problems);
@@ -259,6 +261,20 @@ public final class SpecLoader {
       throw new InvalidSpecException(name, List.of(describeBinding(e)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new InvalidSpecException(name, List.of(FieldPaths.problem("", "invalid value")));
+    }
+  }
+
+  /**
+   * {@code rules: {preset: pii-default}} names a preset: it is kept as the rule entry
+   * {@code preset} with the single parameter {@code preset}, which the validator checks and the
+   * planner expands against the real columns.
+   */
+  private static void readPresetShorthand(JsonNode root) {
+    if (root instanceof ObjectNode object && object.get("rules") instanceof ObjectNode rules
+        && rules.get(Presets.KEY) != null && rules.get(Presets.KEY).isTextual()) {
+      ObjectNode preset = rules.objectNode();
+      preset.put(Presets.KEY, rules.get(Presets.KEY).asText());
+      rules.set(Presets.KEY, preset);
     }
   }
 

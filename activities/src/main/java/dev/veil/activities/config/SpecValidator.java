@@ -3,6 +3,7 @@ package dev.veil.activities.config;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
+import dev.veil.activities.rules.Presets;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
 import dev.veil.workflows.spec.ExecutorSpec;
@@ -290,6 +291,19 @@ public final class SpecValidator {
     }
     for (Map.Entry<String, RuleSpec> entry : rules.entrySet()) {
       String path = FieldPaths.field("rules", entry.getKey());
+      if (entry.getKey().equals(Presets.KEY)) {
+        RuleSpec preset = entry.getValue();
+        String name = Presets.presetName(rules);
+        if (preset == null || preset.rule() != null || preset.params().size() != 1
+            || name == null) {
+          problems.add(path, "must name a preset, as preset: pii-default (known: "
+              + String.join(", ", Presets.names()) + ")");
+        } else if (Presets.find(name).isEmpty()) {
+          problems.add(path, "unknown preset '" + FieldPaths.printable(name) + "' (known: "
+              + String.join(", ", Presets.names()) + ")");
+        }
+        continue;
+      }
       if (!isQualifiedName(entry.getKey(), 3)) {
         problems.add(path, "key must be schema.table.column (three plain identifiers)");
       }

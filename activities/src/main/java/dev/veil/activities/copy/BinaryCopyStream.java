@@ -1,5 +1,6 @@
 package dev.veil.activities.copy;
 
+import dev.veil.activities.rules.RowTransform;
 import dev.veil.activities.rules.ValueTransform;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -34,10 +35,18 @@ final class BinaryCopyStream {
   private final byte[] outBuf = new byte[OUT_BUFFER];
   private int outLen;
 
+  /** Whether a rule reads other columns: then each row is read whole before it is written. */
+  private final boolean rowAware;
+
   BinaryCopyStream(CopyOut in, CopyIn out, ValueTransform[] transforms) {
     this.in = in;
     this.out = out;
     this.transforms = transforms;
+    boolean any = false;
+    for (ValueTransform t : transforms) {
+      any |= t instanceof RowTransform;
+    }
+    this.rowAware = any;
   }
 
   long bytesRead() {
@@ -70,21 +79,25 @@ final class BinaryCopyStream {
         throw new SQLException("row has " + fields + " fields, expected " + columns, "XX000");
       }
       writeInt16(fields);
-      for (int i = 0; i < fields; i++) {
-        int length = readInt32();
-        ValueTransform transform = transforms[i];
-        if (length < 0) {
-          writeInt32(-1);
-        } else if (transform == null) {
-          writeInt32(length);
-          pass(length);
-        } else {
-          byte[] result = transform.apply(readBytes(length));
-          if (result == null) {
+      if (rowAware) {
+        copyWholeRow(fields);
+      } else {
+        for (int i = 0; i < fields; i++) {
+          int length = readInt32();
+          ValueTransform transform = transforms[i];
+          if (length < 0) {
             writeInt32(-1);
+          } else if (transform == null) {
+            writeInt32(length);
+            pass(length);
           } else {
-            writeInt32(result.length);
-            write(result, 0, result.length);
+            byte[] result = transform.apply(readBytes(length));
+            if (result == null) {
+              writeInt32(-1);
+            } else {
+              writeInt32(result.length);
+              write(result, 0, result.length);
+            }
           }
         }
       }
@@ -103,6 +116,38 @@ final class BinaryCopyStream {
       // nothing after the trailer
     }
     return rows;
+  }
+
+  /**
+   * Reads a row whole, applies the plain transforms, then the row transforms (which see the
+   * others' outputs), and writes it.
+   */
+  private void copyWholeRow(int fields) throws SQLException {
+    byte[][] row = new byte[fields][];
+    for (int i = 0; i < fields; i++) {
+      int length = readInt32();
+      row[i] = length < 0 ? null : readBytes(length);
+    }
+    for (int i = 0; i < fields; i++) {
+      ValueTransform t = transforms[i];
+      if (t != null && !(t instanceof RowTransform) && row[i] != null) {
+        row[i] = t.apply(row[i]);
+      }
+    }
+    byte[][] rowOut = row.clone();
+    for (int i = 0; i < fields; i++) {
+      if (transforms[i] instanceof RowTransform t && row[i] != null) {
+        rowOut[i] = t.apply(row[i], row);
+      }
+    }
+    for (byte[] value : rowOut) {
+      if (value == null) {
+        writeInt32(-1);
+      } else {
+        writeInt32(value.length);
+        write(value, 0, value.length);
+      }
+    }
   }
 
   // ---- input

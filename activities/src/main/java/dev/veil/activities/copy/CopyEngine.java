@@ -5,7 +5,9 @@ import static dev.veil.activities.db.Sql.qualified;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.plan.Planner;
+import dev.veil.activities.rules.ColumnType;
 import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.rules.RowShape;
 import dev.veil.activities.rules.RuleContext;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
@@ -156,6 +158,9 @@ public final class CopyEngine {
 
   private ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
     ValueTransform[] out = new ValueTransform[columns.size()];
+    RowShape row = new RowShape(
+        columns.stream().map(ColumnPlan::name).collect(Collectors.toList()),
+        columns.stream().map(c -> ColumnType.parse(c.type())).collect(Collectors.toList()));
     for (int i = 0; i < columns.size(); i++) {
       ColumnPlan c = columns.get(i);
       if (c.rule() == null) {
@@ -169,7 +174,8 @@ public final class CopyEngine {
       out[i] =
           type.create(
               c.params(),
-              new RuleContext(key, c.name(), text -> encode(source, columnType, text)));
+              new RuleContext(key, c.name(), text -> encode(source, columnType, text),
+                  ColumnType.parse(columnType), row));
     }
     return out;
   }

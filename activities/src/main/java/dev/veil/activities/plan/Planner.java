@@ -9,6 +9,9 @@ import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
 import dev.veil.activities.plan.SourceCatalog.Table;
+import dev.veil.activities.rules.ColumnType;
+import dev.veil.activities.rules.PgText;
+import dev.veil.activities.rules.Presets;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
 import dev.veil.workflows.plan.ChunkRange;
@@ -159,7 +162,7 @@ public final class Planner {
       Double sample = opts == null ? null : opts.sample();
       List<ColumnPlan> columns =
           columns(full, rulesByTable.getOrDefault(t.qualifiedName(), Map.of()), spec, problems,
-              source);
+              source, catalog.uniqueColumns(full.oid()), warnings);
       if (where != null) {
         checkWhere(source, full, where, problems);
       }
@@ -262,6 +265,9 @@ public final class Planner {
     Map<String, Map<String, RuleSpec>> out = new HashMap<>();
     for (Map.Entry<String, RuleSpec> e : spec.effectiveRules().entrySet()) {
       String key = e.getKey();
+      if (key.equals(Presets.KEY)) {
+        continue; // expanded per column
+      }
       String[] parts = key.split("\\.", -1);
       if (parts.length != 3) {
         problems.add("rules." + key + ": key must be schema.table.column");
@@ -282,8 +288,12 @@ public final class Planner {
       Map<String, RuleSpec> rules,
       PipelineSpec spec,
       List<String> problems,
-      Connection source)
+      Connection source,
+      Set<String> uniqueColumns,
+      List<String> warnings)
       throws SQLException {
+    Presets.Preset preset =
+        Presets.find(Presets.presetName(spec.effectiveRules())).orElse(null);
     for (String column : rules.keySet()) {
       if (table.column(column) == null) {
         problems.add("rules." + table.qualifiedName() + "." + column
@@ -295,6 +305,9 @@ public final class Planner {
     for (Column c : table.columns()) {
       RuleSpec rule = rules.get(c.name());
       String field = "rules." + table.qualifiedName() + "." + c.name();
+      if (rule == null && preset != null && c.generated() != 's') {
+        rule = fromPreset(preset, table, c, field, source, uniqueColumns, warnings);
+      }
       if (rule == null) {
         if (c.generated() != 's') {
           unmatched.add(table.qualifiedName() + "." + c.name());
@@ -311,7 +324,13 @@ public final class Planner {
       for (String p : type.validate(rule.params())) {
         problems.add(field + "." + p);
       }
-      checkFit(c, type, rule, field, problems, source);
+      checkFit(table, c, type, rule, field, problems, source);
+      if (uniqueColumns.contains(c.name()) && !type.writesNull()
+          && !safeUnique(type, rule.params())) {
+        problems.add(field + ": rule '" + type.name() + "' can map distinct values to the same"
+            + " output, but the column is under a UNIQUE or PRIMARY KEY constraint (use a"
+            + " unique-preserving rule: " + String.join(", ", uniquePreservingRules()) + ")");
+      }
       boolean passthrough = type.name().equals("passthrough");
       out.add(
           new ColumnPlan(
@@ -325,17 +344,47 @@ public final class Planner {
     return out;
   }
 
+  /**
+   * The preset's rule for a column without an explicit rule, if its name matches and the rule
+   * fits the column; a match that does not fit leaves the column unmatched, with a warning.
+   */
+  private static RuleSpec fromPreset(
+      Presets.Preset preset, Table table, Column c, String field, Connection source,
+      Set<String> uniqueColumns, List<String> warnings) throws SQLException {
+    Presets.Entry entry = preset.match(c.name()).orElse(null);
+    if (entry == null) {
+      return null;
+    }
+    RuleType type = Rules.find(entry.rule().rule());
+    List<String> misfit = new ArrayList<>();
+    checkFit(table, c, type, entry.rule(), field, misfit, source);
+    if (misfit.isEmpty() && uniqueColumns.contains(c.name())
+        && !type.uniquePreserving(entry.rule().params())) {
+      misfit.add(field + ": rule '" + type.name() + "' is not unique-preserving and the column"
+          + " is under a UNIQUE or PRIMARY KEY constraint");
+    }
+    if (!misfit.isEmpty()) {
+      warnings.add("preset " + preset.name() + ": " + field.substring("rules.".length())
+          + " matches '" + entry.pattern()
+          + "' but " + misfit.get(0).substring(field.length() + 2)
+          + "; the column is not masked by the preset");
+      return null;
+    }
+    return entry.rule();
+  }
+
   /** Checks that a rule can write into the column's type. */
   private static void checkFit(
-      Column c, RuleType type, RuleSpec rule, String field, List<String> problems,
+      Table table, Column c, RuleType type, RuleSpec rule, String field, List<String> problems,
       Connection source) throws SQLException {
     if (c.generated() == 's') {
       problems.add(field + ": is a generated column; its value is computed, not copied");
       return;
     }
-    if (type.textOnly() && c.typeCategory() != 'S') {
-      problems.add(field + ": rule '" + type.name() + "' writes text but the column is "
-          + c.type());
+    ColumnType columnType = ColumnType.parse(c.type());
+    if (!type.accepts(columnType, c.typeCategory() == 'S')) {
+      problems.add(field + ": rule '" + type.name() + "' does not accept a column of type "
+          + c.type() + " (it accepts " + acceptedKinds(type) + ")");
       return;
     }
     if (type.writesNull() && c.notNull()) {
@@ -348,9 +397,56 @@ public final class Planner {
       problems.add(field + ": rule '" + type.name() + "' writes up to " + maxLength
           + " characters but the column is " + c.type());
     }
+    List<String> referenced;
+    try {
+      referenced = type.referencedColumns(rule.params());
+    } catch (RuntimeException e) {
+      referenced = List.of(); // bad parameters are reported by validate()
+    }
+    for (String name : referenced) {
+      Column other = table.column(name);
+      if (other == null) {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + ", which does not exist in " + table.qualifiedName());
+      } else if (other.generated() == 's') {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + ", a generated column (not copied)");
+      } else if (!PgText.RENDERABLE.contains(ColumnType.parse(other.type()).kind())
+          || ColumnType.parse(other.type()).array()) {
+        problems.add(field + ": rule '" + type.name() + "' reads column " + name
+            + " of type " + other.type() + ", which it cannot print (use a text, integer,"
+            + " numeric, uuid, date or boolean column)");
+      }
+    }
     if (type.name().equals("replacement") && rule.params().get("value") != null) {
       checkCast(source, c, rule.params().get("value"), field, problems);
     }
+  }
+
+  private static boolean safeUnique(RuleType type, Map<String, String> params) {
+    try {
+      return type.uniquePreserving(params);
+    } catch (RuntimeException e) {
+      return true; // bad parameters are reported by validate()
+    }
+  }
+
+  private static List<String> uniquePreservingRules() {
+    return Rules.all().stream()
+        .filter(r -> !r.name().equals("passthrough") && safeUnique(r, Map.of()))
+        .map(RuleType::name)
+        .collect(Collectors.toList());
+  }
+
+  /** The kinds a rule accepts, for messages: "text, inet (and arrays of them)". */
+  static String acceptedKinds(RuleType type) {
+    if (type.anyType()) {
+      return "any type";
+    }
+    return type.kinds().stream()
+            .map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.joining(", "))
+        + " (and arrays of them)";
   }
 
   private static int safeMaxLength(RuleType type, Map<String, String> params) {
@@ -457,8 +553,8 @@ public final class Planner {
           boolean nulled = "null".equals(from.rule());
           boolean same =
               Objects.equals(from.rule(), to.rule()) && from.params().equals(to.params());
-          boolean deterministic =
-              from.rule() == null || Set.of("hash", "email").contains(from.rule());
+          RuleType fromType = from.rule() == null ? null : Rules.find(from.rule());
+          boolean deterministic = fromType == null || fromType.deterministic();
           if (!nulled && !(same && deterministic)) {
             problems.add("rules." + t.qualifiedName() + "." + from.name() + ": foreign key "
                 + fk.name() + " needs the same deterministic rule (or none) on "

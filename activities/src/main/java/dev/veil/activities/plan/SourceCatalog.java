@@ -204,6 +204,27 @@ final class SourceCatalog {
     return out;
   }
 
+  /**
+   * Columns covered by a unique index (primary keys and unique constraints included; partial and
+   * multi-column indexes too: a non-injective rule on any key column can create duplicates).
+   */
+  java.util.Set<String> uniqueColumns(long oid) throws SQLException {
+    String sql =
+        "SELECT DISTINCT a.attname FROM pg_index i"
+            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+            + " WHERE i.indrelid = ? AND i.indisunique AND a.attnum > 0";
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private List<Constraint> constraints(long oid) throws SQLException {
     String sql =
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"

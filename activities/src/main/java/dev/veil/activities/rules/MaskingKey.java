@@ -70,6 +70,11 @@ public final class MaskingKey {
     }
   }
 
+  /** 32 bytes derived from this key for one purpose: HMAC-SHA256(key, purpose). */
+  public byte[] derive(String purpose) {
+    return mac("derive:" + purpose).doFinal(new byte[0]);
+  }
+
   /** First 8 hex digits of HMAC(key, "fingerprint"): tells keys apart without revealing them. */
   public String fingerprint() {
     return HexFormat.of().formatHex(mac("fingerprint").doFinal(new byte[0]), 0, 4);

@@ -233,4 +233,28 @@ class SpecLoaderTest {
     }
     throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
   }
+
+  @Test
+  void presetShorthandLoadsValidatesAndSurvivesAJsonRoundTrip() {
+    PipelineSpec spec = SpecLoader.parseValid("""
+        id: shop
+        source: {connection: prod}
+        target: {connection: twin}
+        rules:
+          preset: pii-default
+          public.users.email: {rule: hash, length: 24}
+        """, SpecFormat.YAML);
+    assertEquals("pii-default", dev.veil.activities.rules.Presets.presetName(spec.rules()));
+    assertEquals(new RuleSpec("hash", Map.of("length", "24")), spec.rules().get("public.users.email"));
+    assertEquals(spec, SpecLoader.parseValid(SpecLoader.write(spec, SpecFormat.JSON), SpecFormat.JSON));
+  }
+
+  @Test
+  void unknownPresetIsRejectedNamingTheKnownOnes() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.parseValid(
+        "id: shop\nsource: {connection: prod}\ntarget: {connection: twin}\n"
+            + "rules: {preset: pii-everything}\n", SpecFormat.YAML));
+    assertEquals(List.of("rules.preset: unknown preset 'pii-everything' (known: pii-default)"),
+        e.problems());
+  }
 }

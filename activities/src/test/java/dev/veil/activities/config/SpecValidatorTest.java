@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Invalid specs, written as YAML, each rejected with the field path and the reason. */
 class SpecValidatorTest {
 
+  private static final String KNOWN_RULES =
+      String.join(", ", dev.veil.activities.rules.Rules.names());
+
   private static final String SOURCE = "source: {connection: prod, schemas: [public]}\n";
   private static final String TARGET = "target: {connection: twin}\n";
   private static final String VALID = "id: shop\n" + SOURCE + TARGET;
@@ -53,12 +56,12 @@ class SpecValidatorTest {
             "maxActiveTasks: expected an integer"),
         invalid("schemas not a list", "id: shop\nsource: {connection: prod, schemas: public}\n" + TARGET,
             "source.schemas: expected a list"),
-        invalid("unknown rule", VALID + "rules:\n  public.users.email: {rule: scramble}\n",
-            "rules.public.users.email.rule: unknown rule 'scramble'"
-                + " (known: email, hash, null, passthrough, random_string, replacement)"),
+        invalid("unknown rule", VALID + "rules:\n  public.users.email: {rule: shuffle}\n",
+            "rules.public.users.email.rule: unknown rule 'shuffle'"
+                + " (known: " + KNOWN_RULES + ")"),
         invalid("rule without a name", VALID + "rules:\n  public.users.email: {domain: example.org}\n",
             "rules.public.users.email.rule: required"
-                + " (one of email, hash, null, passthrough, random_string, replacement)"),
+                + " (one of " + KNOWN_RULES + ")"),
         invalid("random_string of length 0", VALID
                 + "rules:\n  public.users.code: {rule: random_string, length: 0}\n",
             "rules.public.users.code.length: must be between 1 and 10000, got 0"),
@@ -66,7 +69,7 @@ class SpecValidatorTest {
             "rules.public.users.email.format: must be hex or base64"),
         invalid("unknown rule parameter", VALID
                 + "rules:\n  public.users.email: {rule: email, domian: example.org}\n",
-            "rules.public.users.email.domian: unknown parameter of rule 'email' (allowed: domain)"),
+            "rules.public.users.email.domian: unknown parameter of rule 'email' (allowed: domain, keepDomain)"),
         invalid("replacement without value", VALID + "rules:\n  public.users.name: {rule: replacement}\n",
             "rules.public.users.name.value: required (use rule 'null' to write NULL)"),
         invalid("rule key with two parts", VALID + "rules:\n  users.email: {rule: email}\n",
@@ -230,7 +233,7 @@ class SpecValidatorTest {
         "target.connection: required",
         "rules.x.y: " + RULE_KEY_REASON,
         "rules.x.y.rule: unknown rule 'nope'"
-            + " (known: email, hash, null, passthrough, random_string, replacement)"), problems);
+            + " (known: " + KNOWN_RULES + ")"), problems);
   }
 
   @Test

@@ -130,7 +130,8 @@ class PlannerIT {
   void textRuleOnANumericColumnIsRejected() {
     assertProblem(problems(spec(List.of("public"), SAMPLE,
             Map.of("public.orders.amount", RuleSpec.of("email")), null)),
-        "rules.public.orders.amount: rule 'email' writes text but the column is numeric(10,2)");
+        "rules.public.orders.amount: rule 'email' does not accept a column of type numeric(10,2)"
+            + " (it accepts text (and arrays of them))");
   }
 
   @Test

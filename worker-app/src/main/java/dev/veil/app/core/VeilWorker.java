@@ -6,10 +6,12 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.scan.ScanActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
+import dev.veil.workflows.scan.ScanWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -62,7 +64,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
         new ConfigActivitiesImpl(pipelines),
         new PlanningActivitiesImpl(connections),
         new TargetActivitiesImpl(connections),
-        new TaskActivitiesImpl(executor));
+        new TaskActivitiesImpl(executor),
+        new ScanActivitiesImpl(connections));
   }
 
   /**
@@ -81,7 +84,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(Veil.TASK_QUEUE, options.build());
-    worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PipelineRunWorkflowImpl.class, ScanWorkflowImpl.class);
     Object[] wrapped = new Object[activities.length];
     for (int i = 0; i < activities.length; i++) {
       wrapped[i] =

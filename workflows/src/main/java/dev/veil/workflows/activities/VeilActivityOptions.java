@@ -68,6 +68,14 @@ public final class VeilActivityOptions {
                   .build())
           .build();
 
+  /** A PII scan samples every table: minutes; heartbeats once per table. */
+  public static final ActivityOptions SCAN =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(1))
+          .setHeartbeatTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(QUICK_RETRIES)
+          .build();
+
   private VeilActivityOptions() {}
 
   /** Table tasks: timeouts and attempts from the pipeline's executor settings. */

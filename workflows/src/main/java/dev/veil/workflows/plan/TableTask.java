@@ -42,4 +42,24 @@ public record TableTask(
     long estimatedRows,
     ResourcesSpec resources,
     Map<String, String> nodeSelector,
-    List<Toleration> tolerations) {}
+    List<Toleration> tolerations) {
+
+  /** A task without pod placement settings (the local executor needs none). */
+  public TableTask(
+      String pipelineId,
+      String runId,
+      String taskId,
+      String sourceConnection,
+      String targetConnection,
+      String stagingSchema,
+      String sourceSchema,
+      String table,
+      List<ColumnPlan> columns,
+      String where,
+      Double sample,
+      ChunkRange chunk,
+      long estimatedRows) {
+    this(pipelineId, runId, taskId, sourceConnection, targetConnection, stagingSchema,
+        sourceSchema, table, columns, where, sample, chunk, estimatedRows, null, null, null);
+  }
+}
