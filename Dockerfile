@@ -1,13 +1,20 @@
 # The `veil` image: the agent (worker, REST API, CLI) that the helm/veil-agent chart runs, and the
 # image of the kubernetes executor's redaction pods (`veil run-task`).
-#   mvn -B -DskipTests clean package -pl worker-app -am && docker build -t <registry>/veil:<version> .
-# Runs as uid 10001 with a read-only root filesystem in the chart: only /tmp and /var/log/veil
-# (emptyDirs) are written.
+#   docker build -t <registry>/veil:<version> .
+# The first stage builds the shaded jar with Maven (tests run in CI: `mvn -B verify`), so a clean
+# checkout is enough. Runs as uid 10001 with a read-only root filesystem in the chart and in
+# redaction pods: only /tmp (and /var/log/veil in the chart) are written, both emptyDirs.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests clean package -pl worker-app -am
+
 FROM eclipse-temurin:17-jre
 RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin veil \
  && printf '#!/bin/sh\nexec java ${VEIL_JAVA_OPTS:-} -jar /opt/veil/veil.jar "$@"\n' > /usr/local/bin/veil \
  && chmod 0755 /usr/local/bin/veil
-COPY worker-app/target/veil.jar /opt/veil/veil.jar
+COPY --from=build /src/worker-app/target/veil.jar /opt/veil/veil.jar
 USER 10001:10001
 WORKDIR /tmp
 EXPOSE 8080 8081

@@ -8,6 +8,7 @@ import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
 import dev.veil.app.cli.DiagnosticsCommand;
+import dev.veil.app.cli.RunTaskCommand;
 import dev.veil.app.cli.ScanCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
@@ -93,6 +94,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new DemoCommand(this));
     bootstrap.addCommand(new ValuesTemplateCommand(this));
     bootstrap.addCommand(new DiagnosticsCommand(this));
+    bootstrap.addCommand(new RunTaskCommand(this));
     bootstrap.addCommand(new ScanCommand(this));
   }
 

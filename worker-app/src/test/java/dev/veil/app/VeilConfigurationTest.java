@@ -71,10 +71,105 @@ class VeilConfigurationTest {
   @Test
   void anUnknownExecutorIsRejectedWithTheReason(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("veil.yml");
+    Files.writeString(file, "executor:\n  type: nomad\n");
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
+    assertTrue(
+        e.getMessage().contains("executor.type must be 'local' or 'kubernetes'"), e.getMessage());
+  }
+
+  @Test
+  void aKubernetesExecutorWithoutImageOrSecretIsRejectedNamingTheKeys(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("veil.yml");
     Files.writeString(file, "executor:\n  type: kubernetes\n");
     ConfigurationException e =
         assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
-    assertTrue(e.getMessage().contains("executor.type must be 'local'"), e.getMessage());
+    assertTrue(e.getMessage().contains("executor.kubernetes.image"), e.getMessage());
+    assertTrue(e.getMessage().contains("executor.kubernetes.connectionSecret"), e.getMessage());
+  }
+
+  @Test
+  void kubernetesExecutorKeysBecomePodSettings(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(
+        file,
+        """
+        executor:
+          type: kubernetes
+          kubernetes:
+            namespace: data
+            image: ghcr.io/acme/veil:0.1.0
+            imagePullPolicy: IfNotPresent
+            imagePullSecrets: [regcred]
+            serviceAccountName: veil-runner
+            resources:
+              requests: {cpu: 250m, memory: 256Mi}
+              limits: {cpu: "2", memory: 2Gi}
+            maxResources: {cpu: "4", memory: 8Gi}
+            nodeSelector: {pool: batch}
+            tolerations:
+              - {key: dedicated, operator: Equal, value: veil, effect: NoSchedule}
+            affinity:
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                    - matchExpressions:
+                        - {key: zone, operator: In, values: [a]}
+            priorityClassName: low
+            maxConcurrentPods: 6
+            activeDeadlineSeconds: 3600
+            pendingTimeout: 5m
+            keepFailedPods: true
+            connectionSecret: veil-db
+            maskingKeySecret: {name: veil-masking}
+        """);
+    VeilConfiguration config = factory.build(provider, file.toString());
+    var settings = config.getExecutor().getKubernetes().settings("ignored");
+
+    assertEquals("data", settings.namespace());
+    assertEquals("ghcr.io/acme/veil:0.1.0", settings.image());
+    assertEquals(java.util.List.of("regcred"), settings.imagePullSecrets());
+    assertEquals("250m", settings.requests().get("cpu").toString());
+    assertEquals("2Gi", settings.limits().get("memory").toString());
+    assertEquals("8Gi", settings.maxLimits().get("memory").toString());
+    assertEquals("NoSchedule", settings.tolerations().get(0).getEffect());
+    assertEquals(
+        "zone",
+        settings.affinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getKey());
+    assertEquals(6, settings.maxConcurrentPods());
+    assertEquals(java.time.Duration.ofMinutes(5), settings.pendingTimeout());
+    assertTrue(settings.keepFailedPods());
+    assertEquals("veil-masking", settings.maskingKeySecretName());
+    assertEquals("masking-key", settings.maskingKeySecretKey());
+  }
+
+  @Test
+  void kubernetesDefaultsFollowTheDocumentedValues(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(
+        file,
+        "executor:\n  type: kubernetes\n  kubernetes:\n    image: veil:1\n"
+            + "    connectionSecret: veil-db\n    resources: {limits: {memory: lots}}\n");
+    VeilConfiguration config = factory.build(provider, file.toString());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config.getExecutor().getKubernetes().settings("team-a"));
+    assertTrue(e.getMessage().contains("executor.kubernetes.resources.limits.memory"), e.getMessage());
+
+    config.getExecutor().getKubernetes().getResources().setLimits(Map.of("memory", "1Gi"));
+    var settings = config.getExecutor().getKubernetes().settings("team-a");
+    if (!java.nio.file.Files.exists(KubernetesExecutorFactory.SERVICE_ACCOUNT_NAMESPACE)) {
+      assertEquals("team-a", settings.namespace());
+    }
+    assertEquals("500m", settings.requests().get("cpu").toString());
+    assertEquals(4, settings.maxConcurrentPods());
+    assertEquals(21_600L, settings.activeDeadlineSeconds());
+    assertEquals(java.time.Duration.ofMinutes(10), settings.pendingTimeout());
+    assertFalse(settings.keepFailedPods());
+    assertEquals(null, settings.maskingKeySecretName());
   }
 
   @Test

@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 public class TaskActivitiesImpl implements TaskActivities {
 
+  /** Kubernetes API trouble that may pass: no connection, throttling, server errors. */
+  private static boolean transientApiError(Exception e) {
+    return e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+        && (k.getCode() == 0 || k.getCode() == 429 || k.getCode() >= 500);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
   private final TaskExecutor executor;
 
@@ -47,8 +53,14 @@ public class TaskActivitiesImpl implements TaskActivities {
       String message = SafeErrors.describe(e);
       log.warn("task failed pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),
           task.taskId(), message);
+      if (e instanceof InterruptedException) {
+        // the worker is stopping: a retry (on this or another worker) resumes the task
+        Thread.currentThread().interrupt();
+      }
       boolean transientError =
           e instanceof java.io.IOException
+              || e instanceof InterruptedException
+              || transientApiError(e)
               || (e instanceof java.sql.SQLException && SafeErrors.retryable(e));
       throw transientError
           ? ApplicationFailure.newFailure(message, "TaskError")

@@ -65,7 +65,7 @@ class CopyEngineIT {
     TablePlan t = plan.tables().get(0);
     return new TableTask(plan.pipelineId(), plan.runId(), t.qualifiedName() + "#0", "src", "tgt",
         plan.stagingSchema(), t.sourceSchema(), t.name(), t.columns(), null, null,
-        t.chunks().get(0), t.estimatedRows());
+        t.chunks().get(0), t.estimatedRows(), null, null, null);
   }
 
   @Test
@@ -89,7 +89,7 @@ class CopyEngineIT {
     TableTask stopped = new TableTask(slow.pipelineId(), slow.runId(), slow.taskId(),
         slow.sourceConnection(), slow.targetConnection(), slow.stagingSchema(), slow.sourceSchema(),
         slow.table(), slow.columns(), "pg_sleep(0.0002) IS NOT NULL", null, slow.chunk(),
-        slow.estimatedRows());
+        slow.estimatedRows(), null, null, null);
     assertThrows(IllegalStateException.class, () -> engine.copy(stopped, hb -> {
       throw new IllegalStateException("cancelled");
     }));

@@ -1,6 +1,9 @@
 package dev.veil.workflows.plan;
 
+import dev.veil.workflows.spec.ResourcesSpec;
+import dev.veil.workflows.spec.Toleration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One unit of copy work: a chunk of one table, streamed from source to the staging table.
@@ -18,6 +21,10 @@ import java.util.List;
  * @param sample percent sampled, or {@code null}
  * @param chunk page range, or {@code null} for the whole table
  * @param estimatedRows estimated rows of this chunk
+ * @param resources the pipeline's pod resources (kubernetes executor), or {@code null}: the
+ *     worker's defaults
+ * @param nodeSelector the pipeline's pod node selector (kubernetes executor), or {@code null}
+ * @param tolerations the pipeline's pod tolerations (kubernetes executor), or {@code null}
  */
 public record TableTask(
     String pipelineId,
@@ -32,4 +39,27 @@ public record TableTask(
     String where,
     Double sample,
     ChunkRange chunk,
-    long estimatedRows) {}
+    long estimatedRows,
+    ResourcesSpec resources,
+    Map<String, String> nodeSelector,
+    List<Toleration> tolerations) {
+
+  /** A task without pod placement settings (the local executor needs none). */
+  public TableTask(
+      String pipelineId,
+      String runId,
+      String taskId,
+      String sourceConnection,
+      String targetConnection,
+      String stagingSchema,
+      String sourceSchema,
+      String table,
+      List<ColumnPlan> columns,
+      String where,
+      Double sample,
+      ChunkRange chunk,
+      long estimatedRows) {
+    this(pipelineId, runId, taskId, sourceConnection, targetConnection, stagingSchema,
+        sourceSchema, table, columns, where, sample, chunk, estimatedRows, null, null, null);
+  }
+}

@@ -156,7 +156,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     TaskActivities tasks =
         Workflow.newActivityStub(
             TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor()));
-    List<TableTask> queue = tasksOf(plan);
+    List<TableTask> queue = tasksOf(plan, spec);
     int limit = Math.max(1, plan.maxActiveTasks());
 
     CancellationScope copyScope =
@@ -216,7 +216,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     }
   }
 
-  private static List<TableTask> tasksOf(RunPlan plan) {
+  private static List<TableTask> tasksOf(RunPlan plan, PipelineSpec spec) {
     List<TableTask> tasks = new ArrayList<>();
     for (TablePlan table : plan.tables()) {
       if (table.mode() == TableMode.schema) {
@@ -239,7 +239,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 table.where(),
                 table.sample(),
                 chunks.get(i),
-                estimate));
+                estimate,
+                spec.resources(),
+                spec.nodeSelector(),
+                spec.tolerations()));
       }
     }
     return tasks;

@@ -1,0 +1,450 @@
+package dev.veil.activities.executor.kubernetes;
+
+import dev.veil.activities.executor.TaskExecutor;
+import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.plan.TableTask;
+import dev.veil.workflows.plan.TaskHeartbeat;
+import dev.veil.workflows.plan.TaskResult;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.temporal.failure.ApplicationFailure;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each table task in its own redaction pod (built by {@link PodSpecs}) and follows it: a
+ * watch on the pod for its phase, the pod's log for the JSON-lines progress, heartbeats with the
+ * latest rows, the result from the final log line.
+ *
+ * <p><b>No second pod.</b> Pod names are deterministic ({@code run id + task id + attempt}, see
+ * {@link PodNames#podName}), and before creating one the executor lists the pods of <em>every</em>
+ * attempt of the same task ({@code veil.dev/run} + {@code veil.dev/task} labels). A pod of an
+ * earlier attempt that is still Pending or Running (its worker crashed, Temporal retried the
+ * activity elsewhere) or that Succeeded is followed instead of starting a new one; only Failed
+ * pods (or none) lead to a new pod for this attempt. Temporal runs one attempt of an activity at a
+ * time, so listing then creating cannot race with another attempt of the same task, and a
+ * re-delivered same attempt hits the existing name ({@code 409}) and follows it too. Even if a
+ * second pod ever ran, the chunk ledger makes the data outcome the same (the chunk's load commits
+ * together with its ledger row).
+ *
+ * <p><b>Failures.</b> A Failed pod (non-zero exit, {@code OOMKilled}, deadline exceeded) fails the
+ * task with the reason and a scrubbed tail of the pod's log; it is retried only when the pod
+ * itself said the error was transient. A pod that stays Pending (unschedulable, image pull
+ * errors, missing Secret keys) longer than {@code pendingTimeout} is deleted and fails the task
+ * with the scheduler's or kubelet's reason.
+ *
+ * <p><b>Cancellation.</b> When the activity's heartbeat throws (the run was cancelled), the pod is
+ * deleted and the executor waits until it is gone. When the worker stops (thread interrupted) the
+ * pod is left running, so that the retried activity re-attaches to it.
+ */
+public final class KubernetesTaskExecutor implements TaskExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(KubernetesTaskExecutor.class);
+  private static final long BEAT_MILLIS = 1_000;
+  private static final long DELETE_WAIT_SECONDS = 120;
+
+  private final KubernetesClient client;
+  private final KubernetesSettings settings;
+  private final Semaphore pods;
+
+  public KubernetesTaskExecutor(KubernetesClient client, KubernetesSettings settings) {
+    this.client = client;
+    this.settings = settings;
+    this.pods = new Semaphore(settings.maxConcurrentPods(), true);
+  }
+
+  @Override
+  public TaskResult run(TableTask task, int attempt, Progress progress) throws Exception {
+    AtomicReference<TaskHeartbeat> last =
+        new AtomicReference<>(new TaskHeartbeat(task.taskId(), 0, 0));
+    while (!pods.tryAcquire(BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
+      progress.report(last.get()); // throws when the activity was cancelled
+    }
+    try {
+      Pod pod = findOrCreate(task, attempt);
+      return follow(task, pod.getMetadata().getName(), progress, last);
+    } finally {
+      pods.release();
+    }
+  }
+
+  /** A live or succeeded pod of any attempt of the task, else a new pod for this attempt. */
+  private Pod findOrCreate(TableTask task, int attempt) {
+    List<Pod> existing =
+        new ArrayList<>(
+            client
+                .pods()
+                .inNamespace(settings.namespace())
+                .withLabels(PodNames.taskSelector(task))
+                .list()
+                .getItems());
+    // the latest attempt first
+    existing.sort(Comparator.comparingInt(KubernetesTaskExecutor::attemptOf).reversed());
+    for (Pod pod : existing) {
+      String phase = phase(pod);
+      if (!"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null) {
+        log.info(
+            "re-attaching to pod {} ({}) pipeline={} run={} task={} attempt={}",
+            pod.getMetadata().getName(),
+            phase,
+            task.pipelineId(),
+            task.runId(),
+            task.taskId(),
+            attempt);
+        return pod;
+      }
+    }
+    Pod wanted = PodSpecs.build(settings, task, attempt);
+    try {
+      Pod created = client.resource(wanted).create();
+      log.info(
+          "started pod {} pipeline={} run={} task={} attempt={}",
+          created.getMetadata().getName(),
+          task.pipelineId(),
+          task.runId(),
+          task.taskId(),
+          attempt);
+      return created;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        Pod current = podResource(wanted.getMetadata().getName()).get();
+        if (current != null) {
+          return current;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private TaskResult follow(
+      TableTask task, String name, Progress progress, AtomicReference<TaskHeartbeat> last)
+      throws Exception {
+    PodResource pod = podResource(name);
+    AtomicReference<Pod> latest = new AtomicReference<>();
+    CompletableFuture<Pod> terminal = new CompletableFuture<>();
+    long pendingDeadline = System.nanoTime() + settings.pendingTimeout().toNanos();
+    LogFollower follower = null;
+    try (Watch watch = pod.watch(new PodWatcher(latest, terminal))) {
+      Pod now = pod.get();
+      if (now == null) {
+        throw ApplicationFailure.newFailure(
+            describe(task, name) + ": the pod disappeared", FailureTypes.TASK_FAILED);
+      }
+      latest.compareAndSet(null, now);
+      if (isTerminal(now)) {
+        terminal.complete(now);
+      }
+      Pod done;
+      while (true) {
+        try {
+          done = terminal.get(BEAT_MILLIS, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException stillRunning) {
+          Pod current = latest.get();
+          String phase = phase(current);
+          if (follower == null && "Running".equals(phase)) {
+            follower = new LogFollower(pod, task, last);
+          }
+          if ("Pending".equals(phase) && System.nanoTime() > pendingDeadline) {
+            String reason = pendingReason(current);
+            deleteAndWait(name);
+            throw ApplicationFailure.newNonRetryableFailure(
+                describe(task, name)
+                    + ": pod stayed Pending longer than "
+                    + settings.pendingTimeout().toSeconds()
+                    + "s ("
+                    + reason
+                    + "); pod deleted",
+                FailureTypes.TASK_FAILED);
+          }
+          try {
+            progress.report(last.get());
+          } catch (RuntimeException cancelled) {
+            log.info(
+                "task cancelled, deleting pod {} pipeline={} run={} task={}",
+                name,
+                task.pipelineId(),
+                task.runId(),
+                task.taskId());
+            try {
+              deleteAndWait(name);
+            } catch (RuntimeException e) {
+              log.warn("cannot delete pod {} of a cancelled task: {}", name, e.getMessage());
+            }
+            throw cancelled;
+          }
+        } catch (ExecutionException e) {
+          throw ApplicationFailure.newFailure(
+              describe(task, name) + ": " + e.getCause().getMessage(), FailureTypes.TASK_FAILED);
+        }
+      }
+      return finish(task, name, done);
+    } finally {
+      if (follower != null) {
+        follower.close();
+      }
+    }
+  }
+
+  private TaskResult finish(TableTask task, String name, Pod done) {
+    PodOutput output = PodOutput.parse(logOf(name));
+    if ("Succeeded".equals(phase(done))) {
+      TaskResult result = output.result();
+      if (result == null) {
+        result = PodOutput.parse(terminationMessage(done)).result();
+      }
+      deleteQuietly(name);
+      if (result == null) {
+        throw ApplicationFailure.newFailure(
+            describe(task, name) + ": the pod succeeded but printed no result line",
+            FailureTypes.TASK_FAILED);
+      }
+      log.info(
+          "pod {} succeeded pipeline={} run={} task={} rows={}",
+          name,
+          task.pipelineId(),
+          task.runId(),
+          task.taskId(),
+          result.rows());
+      return result;
+    }
+    String reason = failureReason(done);
+    if (!settings.keepFailedPods()) {
+      deleteQuietly(name);
+    }
+    StringBuilder message = new StringBuilder(describe(task, name)).append(": pod failed (")
+        .append(reason).append(')');
+    if (output.error() != null) {
+      message.append(": ").append(output.error());
+    }
+    if (!output.tail().isEmpty()) {
+      message.append("\nlog tail:\n").append(output.tail());
+    }
+    log.warn(
+        "pod {} failed pipeline={} run={} task={}: {}",
+        name,
+        task.pipelineId(),
+        task.runId(),
+        task.taskId(),
+        reason);
+    return output.retryable()
+        ? failRetryable(message.toString())
+        : failFinal(message.toString());
+  }
+
+  private static TaskResult failRetryable(String message) {
+    throw ApplicationFailure.newFailure(message, "TaskError");
+  }
+
+  private static TaskResult failFinal(String message) {
+    throw ApplicationFailure.newNonRetryableFailure(message, FailureTypes.TASK_FAILED);
+  }
+
+  private static String describe(TableTask task, String pod) {
+    return "table " + task.sourceSchema() + "." + task.table() + " (task " + task.taskId()
+        + ", pod " + pod + ")";
+  }
+
+  private PodResource podResource(String name) {
+    return client.pods().inNamespace(settings.namespace()).withName(name);
+  }
+
+  private String logOf(String name) {
+    try {
+      String text = podResource(name).tailingLines(500).getLog();
+      return text == null ? "" : text;
+    } catch (KubernetesClientException e) {
+      log.warn("cannot read the log of pod {}: HTTP {}", name, e.getCode());
+      return "";
+    }
+  }
+
+  private void deleteQuietly(String name) {
+    try {
+      podResource(name).delete();
+    } catch (KubernetesClientException e) {
+      log.warn("cannot delete pod {}: HTTP {}", name, e.getCode());
+    }
+  }
+
+  /** Deletes the pod and waits until the API no longer has it. */
+  private void deleteAndWait(String name) {
+    PodResource pod = podResource(name);
+    pod.delete();
+    pod.waitUntilCondition(Objects::isNull, DELETE_WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static int attemptOf(Pod pod) {
+    String attempt =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get(PodNames.ATTEMPT);
+    try {
+      return attempt == null ? 0 : Integer.parseInt(attempt);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  static String phase(Pod pod) {
+    return pod == null || pod.getStatus() == null || pod.getStatus().getPhase() == null
+        ? "Pending"
+        : pod.getStatus().getPhase();
+  }
+
+  static boolean isTerminal(Pod pod) {
+    String phase = phase(pod);
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  /** Why a pod is still Pending: the scheduler's condition or a container's waiting reason. */
+  static String pendingReason(Pod pod) {
+    List<String> reasons = new ArrayList<>();
+    if (pod != null && pod.getStatus() != null) {
+      for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
+        ContainerStateWaiting waiting =
+            status.getState() == null ? null : status.getState().getWaiting();
+        if (waiting != null && waiting.getReason() != null) {
+          reasons.add(waiting.getReason() + messageOf(waiting.getMessage()));
+        }
+      }
+      for (PodCondition condition : nonNull(pod.getStatus().getConditions())) {
+        if ("False".equals(condition.getStatus()) && condition.getReason() != null) {
+          reasons.add(condition.getReason() + messageOf(condition.getMessage()));
+        }
+      }
+    }
+    return reasons.isEmpty() ? "not scheduled or started" : String.join("; ", reasons);
+  }
+
+  /** Why a pod failed: the container's termination reason and exit code, or the pod's reason. */
+  static String failureReason(Pod pod) {
+    List<String> reasons = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
+        ContainerStateTerminated terminated =
+            status.getState() == null ? null : status.getState().getTerminated();
+        if (terminated != null) {
+          reasons.add(
+              (terminated.getReason() == null ? "Error" : terminated.getReason())
+                  + ", exit code "
+                  + terminated.getExitCode());
+        }
+      }
+      if (pod.getStatus().getReason() != null) {
+        reasons.add(pod.getStatus().getReason() + messageOf(pod.getStatus().getMessage()));
+      }
+    }
+    return reasons.isEmpty() ? "Failed" : String.join("; ", reasons);
+  }
+
+  private static String terminationMessage(Pod pod) {
+    if (pod.getStatus() == null) {
+      return "";
+    }
+    for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
+      if (status.getState() != null && status.getState().getTerminated() != null
+          && status.getState().getTerminated().getMessage() != null) {
+        return status.getState().getTerminated().getMessage();
+      }
+    }
+    return "";
+  }
+
+  private static String messageOf(String message) {
+    return message == null || message.isBlank() ? "" : ": " + PodOutput.scrubSecrets(message);
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  /** Completes {@code terminal} when the pod ends or disappears. */
+  private static final class PodWatcher implements Watcher<Pod> {
+    private final AtomicReference<Pod> latest;
+    private final CompletableFuture<Pod> terminal;
+
+    PodWatcher(AtomicReference<Pod> latest, CompletableFuture<Pod> terminal) {
+      this.latest = latest;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public void eventReceived(Action action, Pod pod) {
+      if (action == Action.DELETED) {
+        terminal.completeExceptionally(
+            new IllegalStateException("the pod was deleted before it finished"));
+        return;
+      }
+      latest.set(pod);
+      if (isTerminal(pod)) {
+        terminal.complete(pod);
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      terminal.completeExceptionally(
+          new IllegalStateException("lost the watch on the pod: " + cause.getMessage()));
+    }
+  }
+
+  /** Reads the pod's log as it is written and keeps the latest progress line. */
+  private static final class LogFollower implements AutoCloseable {
+    private final LogWatch watch;
+    private final Thread reader;
+
+    LogFollower(PodResource pod, TableTask task, AtomicReference<TaskHeartbeat> last) {
+      this.watch = pod.watchLog();
+      this.reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    long[] progress = PodOutput.progress(line);
+                    if (progress != null) {
+                      last.set(new TaskHeartbeat(task.taskId(), progress[0], progress[1]));
+                    }
+                  }
+                } catch (IOException | RuntimeException e) {
+                  // the stream ends with the pod, or on close(); the result comes from the log
+                }
+              },
+              "veil-pod-log-" + task.taskId());
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    @Override
+    public void close() {
+      watch.close();
+    }
+  }
+}
