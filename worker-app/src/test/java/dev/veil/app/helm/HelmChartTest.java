@@ -211,7 +211,8 @@ class HelmChartTest {
         "masking-key", env.get("VEIL_MASKING_KEY").getValueFrom().getSecretKeyRef().getKey());
     assertEquals(
         "veil-cloud-token",
-        env.get("VEIL_CLOUD_API_TOKEN").getValueFrom().getSecretKeyRef().getName());
+        env.get("VEIL_CLOUD_TOKEN").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("${VEIL_CLOUD_TOKEN:-}", agentConfig(production).at("/cloud/token").asText());
     JsonNode connection = agentConfig(production).at("/connections/prod-replica");
     assertEquals("${VEIL_CONN_PROD_REPLICA_PASSWORD}", connection.get("password").asText());
     assertEquals("${VEIL_CONN_PROD_REPLICA_URL}", connection.get("url").asText());
