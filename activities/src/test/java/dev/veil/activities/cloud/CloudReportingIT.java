@@ -18,7 +18,7 @@ import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.activities.testing.FakeCloudApi;
-import dev.veil.activities.testing.SampleSchema;
+import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.PipelineRunInput;
@@ -65,6 +65,7 @@ class CloudReportingIT {
   private static final String TOKEN = "cloud-token-PLANTED-9f8e";
   private static final String PASSWORD = "pg-password-PLANTED-4711";
   private static final String MASKING_KEY = "masking-key-PLANTED-0123456789";
+  private static SampleDatabases databases;
   private static ConnectionSettings sourceDb;
   private static ConnectionSettings targetDb;
 
@@ -81,17 +82,14 @@ class CloudReportingIT {
 
   @BeforeAll
   static void databases() throws SQLException {
-    sourceDb = TestPostgres.createDatabase("veil_report_src");
-    targetDb = TestPostgres.createDatabase("veil_report_tgt");
-    try (Connection c = TestPostgres.connect(sourceDb)) {
-      SampleSchema.create(c, CUSTOMERS);
-    }
+    databases = SampleDatabases.create("veil_report", CUSTOMERS);
+    sourceDb = databases.source();
+    targetDb = databases.target();
   }
 
   @AfterAll
   static void dropDatabases() {
-    TestPostgres.dropDatabase(sourceDb);
-    TestPostgres.dropDatabase(targetDb);
+    databases.close();
   }
 
   @AfterEach

@@ -14,7 +14,7 @@ import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.target.TargetActivitiesImpl;
-import dev.veil.activities.testing.SampleSchema;
+import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.CancelRequest;
@@ -57,6 +57,7 @@ import org.junit.jupiter.api.Test;
 class PipelineRunIT {
 
   private static final int CUSTOMERS = 3000;
+  private static SampleDatabases databases;
   private static ConnectionSettings sourceDb;
   private static ConnectionSettings targetDb;
 
@@ -66,27 +67,19 @@ class PipelineRunIT {
 
   @BeforeAll
   static void databases() throws SQLException {
-    sourceDb = TestPostgres.createDatabase("veil_run_src");
-    targetDb = TestPostgres.createDatabase("veil_run_tgt");
-    try (Connection c = TestPostgres.connect(sourceDb)) {
-      SampleSchema.create(c, CUSTOMERS);
-    }
+    databases = SampleDatabases.create("veil_run", CUSTOMERS);
+    sourceDb = databases.source();
+    targetDb = databases.target();
   }
 
   @AfterAll
   static void dropDatabases() {
-    TestPostgres.dropDatabase(sourceDb);
-    TestPostgres.dropDatabase(targetDb);
+    databases.close();
   }
 
   @BeforeEach
   void startWorker() throws SQLException {
-    try (Connection c = TestPostgres.connect(targetDb);
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS public CASCADE");
-      s.execute("CREATE SCHEMA public");
-      s.execute("DROP SCHEMA IF EXISTS _veil CASCADE");
-    }
+    databases.resetTarget();
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(Veil.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);

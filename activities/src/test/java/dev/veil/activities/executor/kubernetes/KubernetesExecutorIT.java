@@ -14,7 +14,7 @@ import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
-import dev.veil.activities.testing.SampleSchema;
+import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestKubelet;
 import dev.veil.activities.testing.TestKubelet.Behaviour;
 import dev.veil.activities.testing.TestPostgres;
@@ -85,6 +85,7 @@ class KubernetesExecutorIT {
   static KubernetesMockServer server;
   static KubernetesClient client;
 
+  private static SampleDatabases databases;
   private static ConnectionSettings sourceDb;
   private static ConnectionSettings targetDb;
 
@@ -95,27 +96,19 @@ class KubernetesExecutorIT {
 
   @BeforeAll
   static void databases() throws SQLException {
-    sourceDb = TestPostgres.createDatabase("veil_k8s_src");
-    targetDb = TestPostgres.createDatabase("veil_k8s_tgt");
-    try (Connection c = TestPostgres.connect(sourceDb)) {
-      SampleSchema.create(c, CUSTOMERS);
-    }
+    databases = SampleDatabases.create("veil_k8s", CUSTOMERS);
+    sourceDb = databases.source();
+    targetDb = databases.target();
   }
 
   @AfterAll
   static void dropDatabases() {
-    TestPostgres.dropDatabase(sourceDb);
-    TestPostgres.dropDatabase(targetDb);
+    databases.close();
   }
 
   @BeforeEach
   void cleanTarget() throws SQLException {
-    try (Connection c = TestPostgres.connect(targetDb);
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS public CASCADE");
-      s.execute("CREATE SCHEMA public");
-      s.execute("DROP SCHEMA IF EXISTS _veil CASCADE");
-    }
+    databases.resetTarget();
     client.pods().inNamespace(NS).delete();
     Map<String, String> data = new LinkedHashMap<>();
     data.put("src.url", sourceDb.url());
@@ -189,7 +182,7 @@ class KubernetesExecutorIT {
   }
 
   private static PipelineSpec spec(String id, int maxActiveTasks) {
-    return new PipelineSpec(id, "v1", null, maxActiveTasks, new ExecutorSpec(10, 5, 3),
+    return new PipelineSpec(id, "v1", null, maxActiveTasks, new ExecutorSpec(10, 10, 3),
         new SourceSpec("src", List.of("public")), new TargetSpec("tgt", "public"),
         new TablesSpec(null, null, null, 1000L),
         Map.of("public.customers.email", RuleSpec.of("email"),

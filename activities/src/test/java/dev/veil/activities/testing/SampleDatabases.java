@@ -1,0 +1,55 @@
+package dev.veil.activities.testing;
+
+import dev.veil.activities.db.ConnectionSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A source database holding {@link SampleSchema} and an empty target database, both fresh on the
+ * test server: what every end-to-end run test starts from.
+ */
+public final class SampleDatabases implements AutoCloseable {
+
+  private final ConnectionSettings source;
+  private final ConnectionSettings target;
+
+  private SampleDatabases(ConnectionSettings source, ConnectionSettings target) {
+    this.source = source;
+    this.target = target;
+  }
+
+  /** Creates {@code <prefix>_src} with {@code customers} sample customers and {@code <prefix>_tgt}. */
+  public static SampleDatabases create(String prefix, int customers) throws SQLException {
+    ConnectionSettings source = TestPostgres.createDatabase(prefix + "_src");
+    ConnectionSettings target = TestPostgres.createDatabase(prefix + "_tgt");
+    try (Connection c = TestPostgres.connect(source)) {
+      SampleSchema.create(c, customers);
+    }
+    return new SampleDatabases(source, target);
+  }
+
+  public ConnectionSettings source() {
+    return source;
+  }
+
+  public ConnectionSettings target() {
+    return target;
+  }
+
+  /** Empties the target: no twin, no run ledger, as before a first run. */
+  public void resetTarget() throws SQLException {
+    try (Connection c = TestPostgres.connect(target);
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS public CASCADE");
+      s.execute("CREATE SCHEMA public");
+      s.execute("DROP SCHEMA IF EXISTS _veil CASCADE");
+    }
+  }
+
+  @Override
+  public void close() {
+    TestPostgres.dropDatabase(source);
+    TestPostgres.dropDatabase(target);
+  }
+}
