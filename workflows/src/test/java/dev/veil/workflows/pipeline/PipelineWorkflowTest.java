@@ -119,9 +119,10 @@ class PipelineWorkflowTest {
 
     env.sleep(Duration.ofDays(3).plusMinutes(30));
 
-    PipelineStatus status = awaitStatus("three runs", s -> ended(s, RunOutcome.SUCCEEDED).size() == 3);
-    List<RunRecord> runs = status.lastRuns();
-    assertEquals(3, runs.size(), runs.toString());
+    // The test server skips idle time on its own, so a fourth day's fire may already be in the
+    // status when we look: check the first three.
+    PipelineStatus status = awaitStatus("three runs", s -> ended(s, RunOutcome.SUCCEEDED).size() >= 3);
+    List<RunRecord> runs = status.lastRuns().subList(0, 3);
     LocalDate previous = null;
     for (RunRecord run : runs) {
       ZonedDateTime at = Instant.ofEpochMilli(run.startedAtMillis()).atZone(ZoneOffset.UTC);
@@ -135,6 +136,7 @@ class PipelineWorkflowTest {
       }
       previous = at.toLocalDate();
       assertEquals(RunTrigger.SCHEDULE, run.trigger());
+      assertEquals(RunOutcome.SUCCEEDED, run.outcome(), run.runId());
       assertEquals(100, run.rows());
       assertTrue(run.millis() >= Duration.ofMinutes(10).toMillis(), "ran its 10 minutes");
     }
@@ -169,7 +171,8 @@ class PipelineWorkflowTest {
     PipelineStatus resumed = awaitStatus("resumed", s -> s.nextFireAtMillis() != null);
     assertEquals(PipelineState.IDLE, resumed.state());
     env.sleep(Duration.ofMinutes(61 + 5));
-    PipelineStatus afterResume = awaitStatus("scheduled run", s -> s.runsStarted() == 2);
+    // idle time skips ahead on its own: a later hourly fire may have started too
+    PipelineStatus afterResume = awaitStatus("scheduled run", s -> s.runsStarted() >= 2);
     assertEquals(RunTrigger.SCHEDULE, afterResume.lastRuns().get(1).trigger());
   }
 
@@ -204,7 +207,7 @@ class PipelineWorkflowTest {
     assertNotNull(refreshed.nextFireAtMillis(), "the new schedule is used");
     pipeline.runNow(new RunNowRequest(null));
     env.sleep(Duration.ofMinutes(6));
-    PipelineStatus status = awaitStatus("second run", s -> ended(s, RunOutcome.SUCCEEDED).size() == 2);
+    PipelineStatus status = awaitStatus("second run", s -> ended(s, RunOutcome.SUCCEEDED).size() >= 2);
 
     assertEquals("v1", FakeRunWorkflow.INPUTS.get("veil-run-shop-1").spec().version());
     assertEquals("v2", FakeRunWorkflow.INPUTS.get("veil-run-shop-2").spec().version());
