@@ -20,9 +20,24 @@ import org.slf4j.LoggerFactory;
 public class TaskActivitiesImpl implements TaskActivities {
 
   /** Kubernetes API trouble that may pass: no connection, throttling, server errors. */
+  /**
+   * Kubernetes API trouble that a retry can outlive: no answer, a request timeout, throttling,
+   * server errors — wherever it sits in the cause chain (a client request timeout comes wrapped).
+   */
   private static boolean transientApiError(Exception e) {
-    return e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-        && (k.getCode() == 0 || k.getCode() == 429 || k.getCode() >= 500);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k) {
+        int code = k.getCode();
+        if (code <= 0 || code == 408 || code == 429 || code >= 500) { // <= 0: no HTTP answer at all
+          return true;
+        }
+      }
+      if (t instanceof java.util.concurrent.TimeoutException
+          || t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
