@@ -47,6 +47,9 @@ public final class CopyBench {
           + " phone text, street text, city text, zip text, birth_date date,"
           + " created_at timestamptz NOT NULL, profile jsonb";
 
+  /** gRPC's shutdown chatter about the worker's cancelled long polls; held so it stays set. */
+  private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
+
   private CopyBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,6 +59,7 @@ public final class CopyBench {
     int maxActive = 2;
     long chunkRows = 500_000;
     boolean rules = true;
+    boolean veilOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[++i]);
@@ -64,13 +68,15 @@ public final class CopyBench {
         case "--max-active" -> maxActive = Integer.parseInt(args[++i]);
         case "--chunk-rows" -> chunkRows = Long.parseLong(args[++i]);
         case "--no-rules" -> rules = false;
+        case "--veil-only" -> veilOnly = true;
         default -> {
           System.err.println("usage: bench/run copy [--rows N] [--rebuild] [--worker-heap 256m]"
-              + " [--max-active 2] [--chunk-rows 500000] [--no-rules]");
+              + " [--max-active 2] [--chunk-rows 500000] [--no-rules] [--veil-only]");
           System.exit(2);
         }
       }
     }
+    GRPC.setLevel(java.util.logging.Level.WARNING);
     String admin = System.getenv().getOrDefault("VEIL_PG_URL",
         "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     Pg pg = Pg.of(admin);
@@ -81,32 +87,71 @@ public final class CopyBench {
     pg.recreate("veil_bench_raw");
     pg.recreate("veil_bench_twin");
 
-    double[] binary = {psqlPipe(pg, "binary"), psqlPipe(pg, "binary"), psqlPipe(pg, "binary")};
-    java.util.Arrays.sort(binary);
-    double rawBinary = binary[1];
+    // Raw pipes and warm Veil runs alternate, so that a slower or faster spell of this (shared,
+    // virtual) machine weighs on both sides alike; each pair's ratio is reported and the final
+    // line is the median pair's.
+    int pairs = 3;
+    double[] raw = new double[pairs];
+    double[] rawCpu = new double[pairs];
+    VeilRun[] warm = new VeilRun[pairs];
+    double[] ratios = new double[pairs];
+    VeilRun cold;
+    try (VeilSession veil =
+        new VeilSession(pg, rows, workerHeap, maxActive, chunkRows, rulesYaml(rules))) {
+      cold = veil.run();
+      report("veil pipeline run, cold (first run of a new worker)", cold, rows);
+      for (int i = 0; i < pairs; i++) {
+        if (!veilOnly) {
+          double cpu0 = pg.backendCpuSeconds();
+          raw[i] = psqlPipe(pg, "binary");
+          rawCpu[i] = pg.backendCpuSeconds() - cpu0;
+          System.out.printf(Locale.ROOT,
+              "raw COPY|COPY binary (psql pipe), pair %d:  %6.2f s  (%,.0f rows/s%s)%n", i + 1,
+              raw[i], rows / raw[i], backendCpu(rawCpu[i]));
+        }
+        warm[i] = veil.run();
+        report("veil pipeline run, warm, pair " + (i + 1), warm[i], rows);
+        ratios[i] = warm[i].seconds() / raw[i];
+      }
+    }
+    double[] warmSeconds = java.util.Arrays.stream(warm).mapToDouble(VeilRun::seconds).toArray();
+    System.out.printf(Locale.ROOT, "veil worker peak RSS at -Xmx%s: %d MiB%n", workerHeap,
+        java.util.Arrays.stream(warm).mapToLong(VeilRun::peakRssKib).max().orElse(0) / 1024);
+    System.out.printf(Locale.ROOT, "veil pipeline run, warm:  median %.2f s of %s%n",
+        median(warmSeconds), list(warmSeconds));
+    if (veilOnly) {
+      return;
+    }
     double rawText = psqlPipe(pg, "text");
     double javaBinary = javaPipe(pg);
-    System.out.printf(Locale.ROOT,
-        "raw COPY|COPY binary (psql pipe):  %6.2f s  (median of %.2f %.2f %.2f)%n", rawBinary,
-        binary[0], binary[1], binary[2]);
+    System.out.printf(Locale.ROOT, "raw COPY|COPY binary (psql pipe): median %.2f s of %s%n",
+        median(raw), list(raw));
     System.out.printf(Locale.ROOT, "raw COPY|COPY text   (psql pipe):  %6.2f s%n", rawText);
     System.out.printf(Locale.ROOT, "raw COPY->COPY binary (pgjdbc)  :  %6.2f s%n", javaBinary);
-
-    List<VeilRun> runs = veilRuns(pg, rows, workerHeap, maxActive, chunkRows, rules);
-    String[] labels = {"cold (first run of a new worker)", "warm (second run, same worker)"};
-    for (int i = 0; i < runs.size(); i++) {
-      VeilRun veil = runs.get(i);
-      System.out.printf(Locale.ROOT,
-          "veil pipeline run, %s: %6.2f s  (%,.0f rows/s; worker CPU %.2f s)%n", labels[i],
-          veil.seconds(), rows / veil.seconds(), veil.workerCpuSeconds());
-      System.out.printf(Locale.ROOT, "  phases: %s%n", veil.phases());
-    }
-    System.out.printf(Locale.ROOT, "veil worker peak RSS at -Xmx%s: %d MiB%n", workerHeap,
-        runs.get(runs.size() - 1).peakRssKib() / 1024);
     System.out.printf(Locale.ROOT, "veil/raw time ratio, cold run: %.2f%n",
-        runs.get(0).seconds() / rawBinary);
-    System.out.printf(Locale.ROOT, "veil/raw time ratio: %.2f%n",
-        runs.get(runs.size() - 1).seconds() / rawBinary);
+        cold.seconds() / median(raw));
+    System.out.printf(Locale.ROOT, "veil/raw time ratio of each pair: %s%n", list(ratios));
+    System.out.printf(Locale.ROOT, "veil/raw time ratio: %.2f%n", median(ratios));
+  }
+
+  private static void report(String label, VeilRun run, long rows) {
+    System.out.printf(Locale.ROOT, "%s: %6.2f s  (%,.0f rows/s; worker CPU %.2f s%s)%n", label,
+        run.seconds(), rows / run.seconds(), run.workerCpuSeconds(),
+        backendCpu(run.backendCpuSeconds()));
+    System.out.printf(Locale.ROOT, "  phases: %s%n", run.phases());
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String list(double[] values) {
+    return java.util.Arrays.stream(values)
+        .mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /** Builds {@code veil_bench_src.customers} unless it already has the right row count. */
@@ -194,73 +239,116 @@ public final class CopyBench {
     }
   }
 
-  record VeilRun(double seconds, long peakRssKib, double workerCpuSeconds, String phases) {}
+  record VeilRun(
+      double seconds, long peakRssKib, double workerCpuSeconds, double backendCpuSeconds,
+      String phases) {}
 
-  /** Two runs of the bench pipeline on one worker JVM: the first pays for JIT and class loading. */
-  static List<VeilRun> veilRuns(
-      Pg pg, long rows, String heap, int maxActive, long chunkRows, boolean rules)
-      throws Exception {
-    return veilRuns(pg, rows, heap, maxActive, chunkRows, rules ? String.join("\n",
+  /** "; PostgreSQL backends CPU x s", or nothing when the server's processes cannot be read. */
+  static String backendCpu(double seconds) {
+    return Double.isNaN(seconds) ? ""
+        : String.format(Locale.ROOT, "; PostgreSQL backends CPU %.2f s", seconds);
+  }
+
+  /** The bench pipeline's rules: email and keyed hashes, as the target asks. */
+  static String rulesYaml(boolean rules) {
+    return rules ? String.join("\n",
         "rules:",
         "  public.customers.email: {rule: email}",
         "  public.customers.last_name: {rule: hash, length: 16}",
-        "  public.customers.phone: {rule: hash, length: 12}") : "");
+        "  public.customers.phone: {rule: hash, length: 12}") : "";
   }
 
-  /** As above, with the pipeline's {@code rules:} block given as YAML text. */
+  /** Two runs of the bench pipeline on one worker JVM: the first pays for JIT and class loading. */
   static List<VeilRun> veilRuns(
       Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
       throws Exception {
-    Path pipelines = Files.createTempDirectory("veil-bench");
-    Files.writeString(pipelines.resolve("bench.yaml"), String.join("\n",
-        "id: bench",
-        "maxActiveTasks: " + maxActive,
-        "source: {connection: bench-source, schemas: [public]}",
-        "target: {connection: bench-target, schema: public}",
-        "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
-        rulesYaml,
-        ""));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    try (VeilSession veil = new VeilSession(pg, rows, heap, maxActive, chunkRows, rulesYaml)) {
+      return List.of(veil.run(), veil.run());
     }
-    String address = "127.0.0.1:" + port;
-    Process worker = null;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false)) {
+  }
+
+  /**
+   * A port-bound dev Temporal server and one worker JVM (at {@code -Xmx<heap>}, plus {@code
+   * VEIL_BENCH_WORKER_OPTS}) serving the bench pipeline; each {@link #run} is one whole pipeline
+   * run, timed from start to result.
+   */
+  static final class VeilSession implements AutoCloseable {
+    private final Pg pg;
+    private final long rows;
+    private final TestServer.PortBoundTestServer server;
+    private final Process worker;
+    private final WorkflowServiceStubs service;
+    private final WorkflowClient client;
+    private int runs;
+
+    VeilSession(Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
+        throws Exception {
+      this.pg = pg;
+      this.rows = rows;
+      Path pipelines = Files.createTempDirectory("veil-bench");
+      Files.writeString(pipelines.resolve("bench.yaml"), String.join("\n",
+          "id: bench",
+          "maxActiveTasks: " + maxActive,
+          "source: {connection: bench-source, schemas: [public]}",
+          "target: {connection: bench-target, schema: public}",
+          "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
+          rulesYaml,
+          ""));
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      String address = "127.0.0.1:" + port;
+      server = TestServer.createPortBoundServer(port, false);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      worker = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-          BenchWorker.class.getName(), address, pg.url("veil_bench_src"), pg.url("veil_bench_twin"),
-          pg.user(), pg.password(), pipelines.toString())
-          .redirectErrorStream(true).start();
-      awaitReady(worker);
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+      List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx" + heap));
+      // extra worker JVM options for profiling, e.g. -XX:StartFlightRecording=filename=w.jfr
+      String extra = System.getenv("VEIL_BENCH_WORKER_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          BenchWorker.class.getName(), address, pg.url("veil_bench_src"),
+          pg.url("veil_bench_twin"), pg.user(), pg.password(), pipelines.toString()));
+      Process started = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try {
+        awaitReady(started);
+      } catch (IOException | RuntimeException e) {
+        started.destroy();
+        server.close();
+        throw e;
+      }
+      worker = started;
+      service = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
-      List<VeilRun> out = new java.util.ArrayList<>();
-      for (int i = 1; i <= 2; i++) {
-        PipelineRunWorkflow run = client.newWorkflowStub(PipelineRunWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(Veil.TASK_QUEUE)
-                .setWorkflowId("veil-run-bench-" + i).build());
-        checkpoint(pg);
-        double cpuBefore = cpuSeconds(worker.pid());
-        long t0 = System.nanoTime();
-        RunSummary summary = run.run(PipelineRunInput.of("bench"));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = cpuSeconds(worker.pid()) - cpuBefore;
-        if (summary.rows() != rows) {
-          throw new IllegalStateException(
-              "veil copied " + summary.rows() + " rows, expected " + rows);
-        }
-        out.add(new VeilRun(seconds, peakRssKib(worker.pid()), cpu,
-            phases(client, "veil-run-bench-" + i)));
+      client = WorkflowClient.newInstance(service);
+    }
+
+    VeilRun run() throws Exception {
+      String id = "veil-run-bench-" + (++runs);
+      PipelineRunWorkflow run = client.newWorkflowStub(PipelineRunWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(Veil.TASK_QUEUE).setWorkflowId(id).build());
+      checkpoint(pg);
+      double cpuBefore = cpuSeconds(worker.pid());
+      double backendBefore = pg.backendCpuSeconds();
+      long t0 = System.nanoTime();
+      RunSummary summary = run.run(PipelineRunInput.of("bench"));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = cpuSeconds(worker.pid()) - cpuBefore;
+      double backend = pg.backendCpuSeconds() - backendBefore;
+      if (summary.rows() != rows) {
+        throw new IllegalStateException(
+            "veil copied " + summary.rows() + " rows, expected " + rows);
       }
+      return new VeilRun(seconds, peakRssKib(worker.pid()), cpu, backend, phases(client, id));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
       service.shutdown();
-      return out;
-    } finally {
-      if (worker != null) {
-        worker.destroy();
-        worker.waitFor(30, TimeUnit.SECONDS);
-      }
+      worker.destroy();
+      worker.waitFor(30, TimeUnit.SECONDS);
+      server.close();
     }
   }
 
@@ -365,6 +453,26 @@ public final class CopyBench {
         env.put("PGPASSWORD", password);
       }
       return env;
+    }
+
+    /**
+     * CPU seconds of the server's backends that have exited so far (the postmaster's cutime and
+     * cstime), or NaN unless the server runs on this machine and its files can be read. Each task
+     * and each psql opens its own connection, so a difference between two readings is the CPU
+     * the server spent on what ran in between.
+     */
+    double backendCpuSeconds() {
+      try (Connection c = connect("postgres");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW data_directory")) {
+        rs.next();
+        String pid = Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim();
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+      } catch (SQLException | IOException | RuntimeException e) {
+        return Double.NaN;
+      }
     }
 
     String version() throws SQLException {
