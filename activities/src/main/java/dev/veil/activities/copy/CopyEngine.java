@@ -73,7 +73,11 @@ public final class CopyEngine {
 
       CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
       CopyManager targetCopy = target.unwrap(PGConnection.class).getCopyAPI();
-      CopyIn in = targetCopy.copyIn(copyInSql(task, copied));
+      boolean freeze = wholeTable(task);
+      if (freeze) {
+        emptyForFreeze(target, task);
+      }
+      CopyIn in = targetCopy.copyIn(copyInSql(task, copied, freeze));
       CopyOut out = null;
       try {
         out = sourceCopy.copyOut(copyOutSql(task, copied));
@@ -96,6 +100,29 @@ public final class CopyEngine {
         abort(in, out, target);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Whether the task copies its table whole (one chunk). Only then is it the staging table's one
+   * writer, so it may empty the table in its own transaction and load it with {@code FREEZE}.
+   */
+  static boolean wholeTable(TableTask task) {
+    return task.chunk() == null || (task.chunk().fromPage() == 0 && task.chunk().openEnded());
+  }
+
+  /**
+   * Truncates the (empty) staging table in the load's transaction, which is what lets {@code COPY
+   * … FREEZE} write the rows frozen and the pages all-visible: the PK build that follows and the
+   * first reads of the copy then set no hint bits, and the copy needs no anti-wraparound vacuum.
+   * An earlier attempt of this task that still holds the table is waited for at most 30 s; past
+   * that the attempt fails and is retried.
+   */
+  private static void emptyForFreeze(Connection target, TableTask task) throws SQLException {
+    try (Statement s = target.createStatement()) {
+      s.execute("SET LOCAL lock_timeout = '30s'");
+      s.execute("TRUNCATE " + qualified(task.stagingSchema(), task.table()));
+      s.execute("SET LOCAL lock_timeout = DEFAULT");
     }
   }
 
@@ -242,9 +269,9 @@ public final class CopyEngine {
     return sql.append(") TO STDOUT (FORMAT binary)").toString();
   }
 
-  static String copyInSql(TableTask task, List<ColumnPlan> columns) {
+  static String copyInSql(TableTask task, List<ColumnPlan> columns, boolean freeze) {
     return "COPY " + qualified(task.stagingSchema(), task.table()) + " (" + columnList(columns)
-        + ") FROM STDIN (FORMAT binary)";
+        + ") FROM STDIN (FORMAT binary" + (freeze ? ", FREEZE" : "") + ")";
   }
 
   private static String columnList(List<ColumnPlan> columns) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 final class Bytes {
 
   static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX_BYTES = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private Bytes() {}
 
@@ -17,11 +18,17 @@ final class Bytes {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The first {@code chars} lowercase hex digits of {@code digest}. */
   static byte[] hex(byte[] digest, int chars) {
     byte[] out = new byte[chars];
-    for (int i = 0; i < chars; i++) {
-      int b = digest[i >> 1] & 0xff;
-      out[i] = (byte) HEX[(i & 1) == 0 ? b >>> 4 : b & 0xf];
+    int i = 0;
+    for (int j = 0; i + 1 < chars; i += 2, j++) {
+      int b = digest[j] & 0xff;
+      out[i] = HEX_BYTES[b >>> 4];
+      out[i + 1] = HEX_BYTES[b & 0xf];
+    }
+    if (i < chars) {
+      out[i] = HEX_BYTES[(digest[i >> 1] & 0xff) >>> 4];
     }
     return out;
   }

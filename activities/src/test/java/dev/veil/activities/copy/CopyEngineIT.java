@@ -2,6 +2,7 @@ package dev.veil.activities.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
@@ -10,6 +11,7 @@ import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.target.TargetDatabase;
 import dev.veil.activities.testing.SampleSchema;
 import dev.veil.activities.testing.TestPostgres;
+import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.plan.TableTask;
@@ -97,6 +99,47 @@ class CopyEngineIT {
     // and the same chunk copies cleanly afterwards
     assertEquals(20_000, engine.copy(task(plan), hb -> {}).rows());
     assertEquals(20_000L, count(plan));
+  }
+
+  @Test
+  void aWholeTableLoadsFrozenAndAllVisibleWhileChunksLoadPlain() throws Exception {
+    CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+    RunPlan whole = prepared("engine-freeze");
+    assertEquals(20_000, engine.copy(task(whole), hb -> {}).rows());
+    long[] frozen = visibility(whole);
+    assertTrue(frozen[0] > 0, "staging table has pages");
+    assertEquals(frozen[0], frozen[1], "every page all-visible");
+    assertEquals(frozen[0], frozen[2], "every page all-frozen");
+
+    // two chunks of one table share the staging table: neither may truncate it, so no FREEZE
+    RunPlan chunked = prepared("engine-chunks");
+    TableTask t = task(chunked);
+    long half = Math.max(1, frozen[0] / 2);
+    engine.copy(withChunk(t, "#0", new ChunkRange(0, half)), hb -> {});
+    engine.copy(withChunk(t, "#1", new ChunkRange(half, -1)), hb -> {});
+    assertEquals(20_000L, count(chunked));
+    assertEquals(0L, visibility(chunked)[2]);
+  }
+
+  private static TableTask withChunk(TableTask t, String suffix, ChunkRange chunk) {
+    return new TableTask(t.pipelineId(), t.runId(), t.table() + suffix, t.sourceConnection(),
+        t.targetConnection(), t.stagingSchema(), t.sourceSchema(), t.table(), t.columns(),
+        t.where(), t.sample(), chunk, t.estimatedRows(), null, null, null);
+  }
+
+  /** Pages, all-visible pages and all-frozen pages of the staging table (pg_visibility). */
+  private static long[] visibility(RunPlan plan) throws Exception {
+    try (Connection c = TestPostgres.connect(targetDb);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility");
+      String table = "'" + plan.stagingSchema() + ".customers'";
+      try (ResultSet rs = s.executeQuery("SELECT pg_relation_size(" + table + ")"
+          + " / current_setting('block_size')::bigint, v.all_visible, v.all_frozen"
+          + " FROM pg_visibility_map_summary(" + table + ") v")) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+      }
+    }
   }
 
   private static long count(RunPlan plan) throws Exception {
