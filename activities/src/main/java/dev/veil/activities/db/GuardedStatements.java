@@ -20,6 +20,8 @@ public final class GuardedStatements implements AutoCloseable {
   private final Heartbeat heartbeat;
   private final long periodMillis;
   private final ScheduledExecutorService timer;
+  private volatile boolean halted;
+  private volatile Statement running;
 
   public GuardedStatements(Connection connection, Heartbeat heartbeat, long periodMillis) {
     this.connection = connection;
@@ -34,8 +36,27 @@ public final class GuardedStatements implements AutoCloseable {
             });
   }
 
+  /**
+   * Cancels the statement running now (on the server) and refuses any further one; for a caller
+   * whose other, parallel work failed. Safe from any thread.
+   */
+  public void stop() {
+    halted = true;
+    Statement current = running;
+    if (current != null) {
+      try {
+        current.cancel();
+      } catch (SQLException ignored) {
+        // the statement is ending anyway
+      }
+    }
+  }
+
   /** Executes one statement, heartbeating meanwhile. */
   public void execute(String sql) throws SQLException {
+    if (halted) {
+      throw new SQLException("stopped: parallel work failed", "57014");
+    }
     heartbeat.beat();
     AtomicReference<RuntimeException> stopped = new AtomicReference<>();
     try (Statement statement = connection.createStatement()) {
@@ -57,7 +78,11 @@ public final class GuardedStatements implements AutoCloseable {
               periodMillis,
               periodMillis,
               TimeUnit.MILLISECONDS);
+      running = statement;
       try {
+        if (halted) {
+          throw new SQLException("stopped: parallel work failed", "57014");
+        }
         statement.execute(sql);
       } catch (SQLException e) {
         if (stopped.get() != null) {
@@ -65,6 +90,7 @@ public final class GuardedStatements implements AutoCloseable {
         }
         throw e;
       } finally {
+        running = null;
         beats.cancel(false);
       }
     }

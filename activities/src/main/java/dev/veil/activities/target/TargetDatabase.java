@@ -17,6 +17,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -61,21 +72,20 @@ public final class TargetDatabase {
 
   /**
    * Builds keys, checks and indexes of every table, then foreign keys, then advances sequences.
-   * Objects that already exist (a retried build) are skipped.
+   * Tables are built in parallel, up to the run's {@code maxActiveTasks} at once (largest first),
+   * each in its own session; the sessions share a {@code maintenance_work_mem} of 256 MB (at least
+   * 64 MB each). The first failure cancels the builds still running. Foreign keys and sequences
+   * follow in one session. Objects that already exist (a retried build) are skipped.
    */
   public void build(RunPlan plan, Heartbeat heartbeat) throws SQLException {
-    try (Connection c = connections.open(plan.targetConnection(), "veil-build");
+    List<TablePlan> work = plan.tables().stream()
+        .filter(t -> !t.ddl().afterLoad().isEmpty())
+        .sorted(Comparator.comparingLong(TablePlan::estimatedRows).reversed())
+        .collect(Collectors.toList());
+    int sessions = Math.max(1, Math.min(plan.maxActiveTasks(), work.size()));
+    buildTables(plan, work, sessions, heartbeat);
+    try (Connection c = buildSession(plan, 1);
         GuardedStatements guarded = new GuardedStatements(c, heartbeat, HEARTBEAT_MILLIS)) {
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        // sorts for index builds in memory rather than on disk (session-only)
-        s.execute("SET maintenance_work_mem = '256MB'");
-      }
-      for (TablePlan table : plan.tables()) {
-        for (NamedDdl ddl : table.ddl().afterLoad()) {
-          createIfMissing(c, guarded, plan.stagingSchema(), table, ddl);
-        }
-      }
       for (TablePlan table : plan.tables()) {
         for (NamedDdl ddl : table.ddl().foreignKeys()) {
           createIfMissing(c, guarded, plan.stagingSchema(), table, ddl);
@@ -86,6 +96,78 @@ public final class TargetDatabase {
           advanceSequence(c, plan.stagingSchema(), table.name(), sync);
         }
       }
+    }
+  }
+
+  /** Keys, checks and indexes of {@code work}, table by table, on {@code sessions} sessions. */
+  private void buildTables(RunPlan plan, List<TablePlan> work, int sessions, Heartbeat heartbeat)
+      throws SQLException {
+    if (work.isEmpty()) {
+      return;
+    }
+    Queue<TablePlan> queue = new ConcurrentLinkedQueue<>(work);
+    List<GuardedStatements> open = new CopyOnWriteArrayList<>();
+    AtomicReference<Exception> first = new AtomicReference<>();
+    ExecutorService pool = Executors.newFixedThreadPool(sessions, r -> {
+      Thread t = new Thread(r, "veil-build");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        running.add(pool.submit(() -> {
+          try (Connection c = buildSession(plan, sessions);
+              GuardedStatements guarded = new GuardedStatements(c, heartbeat, HEARTBEAT_MILLIS)) {
+            open.add(guarded);
+            TablePlan table;
+            while (first.get() == null && (table = queue.poll()) != null) {
+              for (NamedDdl ddl : table.ddl().afterLoad()) {
+                createIfMissing(c, guarded, plan.stagingSchema(), table, ddl);
+              }
+            }
+          } catch (SQLException | RuntimeException e) {
+            if (first.compareAndSet(null, e)) {
+              open.forEach(GuardedStatements::stop);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          first.compareAndSet(null, new IllegalStateException("build session failed", e));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          open.forEach(GuardedStatements::stop);
+          throw new IllegalStateException("interrupted while building", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Exception failure = first.get();
+    if (failure instanceof SQLException e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+  }
+
+  /** An autocommit session for index builds, sharing 256 MB of sort memory with its siblings. */
+  private Connection buildSession(RunPlan plan, int sessions) throws SQLException {
+    Connection c = connections.open(plan.targetConnection(), "veil-build");
+    try (Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      // sorts for index builds in memory rather than on disk (session-only)
+      s.execute("SET maintenance_work_mem = '" + Math.max(64, 256 / sessions) + "MB'");
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
     }
   }
 

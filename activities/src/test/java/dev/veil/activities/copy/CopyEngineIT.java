@@ -9,7 +9,7 @@ import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.plan.Planner;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.target.TargetDatabase;
-import dev.veil.activities.testing.SampleSchema;
+import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.RunPlan;
@@ -33,24 +33,20 @@ import org.junit.jupiter.api.Test;
 /** One chunk at a time through the engine, against real databases. */
 class CopyEngineIT {
 
-  private static ConnectionSettings sourceDb;
+  private static SampleDatabases databases;
   private static ConnectionSettings targetDb;
   private static ConnectionRegistry registry;
 
   @BeforeAll
-  static void databases() throws Exception {
-    sourceDb = TestPostgres.createDatabase("veil_engine_src");
-    targetDb = TestPostgres.createDatabase("veil_engine_tgt");
-    try (Connection c = TestPostgres.connect(sourceDb)) {
-      SampleSchema.create(c, 20_000);
-    }
-    registry = new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb));
+  static void create() throws Exception {
+    databases = SampleDatabases.create("veil_engine", 20_000);
+    targetDb = databases.target();
+    registry = new ConnectionRegistry(Map.of("src", databases.source(), "tgt", targetDb));
   }
 
   @AfterAll
   static void drop() {
-    TestPostgres.dropDatabase(sourceDb);
-    TestPostgres.dropDatabase(targetDb);
+    databases.close();
   }
 
   private static RunPlan prepared(String runId) throws Exception {
