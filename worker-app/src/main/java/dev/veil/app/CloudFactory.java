@@ -2,21 +2,19 @@ package dev.veil.app;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.activities.cloud.CloudApiClient;
+import dev.veil.activities.scrub.Scrubber;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import dev.veil.activities.cloud.CloudReportingActivities;
-import dev.veil.activities.cloud.LogScrubber;
 import dev.veil.activities.cloud.OfflineReportingActivities;
 import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.core.RecentLogsAppender;
 import dev.veil.workflows.activities.ReportingActivities;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -156,15 +154,13 @@ public class CloudFactory {
   public static final int RECENT_LOG_LINES = 2_000;
 
   /** A scrubber of {@code secrets} and this token. */
-  public LogScrubber scrubber(Collection<String> secrets) {
-    List<String> all = new ArrayList<>(secrets);
-    all.add(token);
-    return new LogScrubber(all);
+  public Scrubber scrubber(Collection<String> secrets) {
+    return new Scrubber().secrets(secrets).secret(token);
   }
 
   /** As above, with log lines already kept in {@code logs}. */
   public ReportingActivities reporting(
-      Optional<CloudApiClient> client, RecentLogs logs, LogScrubber scrubber) {
+      Optional<CloudApiClient> client, RecentLogs logs, Scrubber scrubber) {
     if (client.isEmpty()) {
       return new OfflineReportingActivities();
     }

@@ -3,6 +3,7 @@ package dev.veil.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
@@ -27,7 +28,6 @@ import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
 import dev.veil.app.health.PostgresHealthCheck;
 import dev.veil.app.health.TemporalHealthCheck;
-import dev.veil.activities.cloud.LogScrubber;
 import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.RecentLogsAppender;
@@ -115,7 +115,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     // the agent's recent log lines: failed runs' log tails for the dashboard and the cloud API
     RecentLogs recentLogs = new RecentLogs(CloudFactory.RECENT_LOG_LINES);
     RecentLogsAppender.install(recentLogs);
-    LogScrubber scrubber = configuration.getCloud().scrubber(configuration.secrets());
+    Scrubber scrubber = configuration.getCloud().scrubber(configuration.secrets());
     VeilWorker worker = null;
     if (configuration.getWorker().isEnabled()) {
       worker =

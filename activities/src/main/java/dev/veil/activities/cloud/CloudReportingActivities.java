@@ -1,5 +1,6 @@
 package dev.veil.activities.cloud;
 
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.report.LogTailRequest;
 import dev.veil.workflows.report.RunEvent;
@@ -20,9 +21,9 @@ public final class CloudReportingActivities implements ReportingActivities {
 
   private final CloudApiClient client;
   private final RecentLogs logs;
-  private final LogScrubber scrubber;
+  private final Scrubber scrubber;
 
-  public CloudReportingActivities(CloudApiClient client, RecentLogs logs, LogScrubber scrubber) {
+  public CloudReportingActivities(CloudApiClient client, RecentLogs logs, Scrubber scrubber) {
     this.client = client;
     this.logs = logs;
     this.scrubber = scrubber;
@@ -43,7 +44,7 @@ public final class CloudReportingActivities implements ReportingActivities {
     body.put("runId", request.runId());
     body.put("pipelineId", request.pipelineId());
     body.put("task", request.task());
-    body.put("lines", scrubber.scrub(lines));
+    body.put("lines", scrubber.scrubLog(lines));
     client.postLogs(request.runId(), body);
   }
 }

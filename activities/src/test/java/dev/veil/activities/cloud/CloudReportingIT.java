@@ -16,6 +16,7 @@ import dev.veil.activities.executor.LocalTaskExecutor;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.activities.testing.FakeCloudApi;
 import dev.veil.activities.testing.SampleDatabases;
@@ -116,7 +117,7 @@ class CloudReportingIT {
     CloudApiClient client =
         new CloudApiClient(
             new CloudApiClient.Settings(url, TOKEN, Duration.ofSeconds(2), 1, Duration.ofMillis(10)));
-    LogScrubber scrubber = new LogScrubber(List.of(PASSWORD, TOKEN, MASKING_KEY));
+    Scrubber scrubber = new Scrubber().secrets(List.of(PASSWORD, TOKEN, MASKING_KEY));
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(Veil.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);

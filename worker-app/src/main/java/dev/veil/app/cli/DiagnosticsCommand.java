@@ -1,11 +1,11 @@
 package dev.veil.app.cli;
 
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.VeilConfigurationSourceProvider;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.diagnostics.DiagnosticsBundle;
-import dev.veil.app.diagnostics.SecretScrubber;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.logging.common.AppenderFactory;
@@ -88,7 +88,7 @@ public class DiagnosticsCommand extends VeilCommand {
     }
     List<String> runIds = namespace.getList("run") == null ? List.of() : namespace.getList("run");
 
-    SecretScrubber scrubber = scrubber(configuration);
+    Scrubber scrubber = scrubber(configuration);
     String raw = rawConfiguration(namespace.getString("file"));
     Optional<KubernetesClient> kubernetes =
         inCluster() ? Optional.of(new KubernetesClientBuilder().build()) : Optional.empty();
@@ -118,8 +118,8 @@ public class DiagnosticsCommand extends VeilCommand {
   }
 
   /** Every secret this agent knows: connection passwords, the masking key, secret-named env. */
-  static SecretScrubber scrubber(VeilConfiguration configuration) {
-    SecretScrubber scrubber = new SecretScrubber();
+  static Scrubber scrubber(VeilConfiguration configuration) {
+    Scrubber scrubber = new Scrubber();
     configuration.getConnections().values().forEach(c -> scrubber.secret(c.getPassword()));
     scrubber.secret(configuration.getMasking().getKey());
     scrubber.secretsFromEnvironment(System.getenv());

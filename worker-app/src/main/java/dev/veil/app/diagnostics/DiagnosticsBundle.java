@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.veil.activities.config.PipelineSource;
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.core.AgentVersion;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.workflows.Veil;
@@ -40,7 +41,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * One zip for support: agent version, configuration (secrets scrubbed), Temporal connectivity,
  * recent workflow states per pipeline, the worker log file, and, inside a cluster, pods, events and
- * pod logs of the agent's namespace. Every entry passes through the {@link SecretScrubber}; a part
+ * pod logs of the agent's namespace. Every entry passes through the {@link Scrubber} (log entries through {@link
+ * Scrubber#scrubLog}); a part
  * that cannot be collected says why in its entry instead of failing the bundle.
  */
 public final class DiagnosticsBundle {
@@ -63,7 +65,7 @@ public final class DiagnosticsBundle {
       String kubernetesNamespace,
       List<String> podSelectors) {}
 
-  private final SecretScrubber scrubber;
+  private final Scrubber scrubber;
   private final Clock clock;
   private final ObjectMapper yaml =
       new ObjectMapper(
@@ -71,7 +73,7 @@ public final class DiagnosticsBundle {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-  public DiagnosticsBundle(SecretScrubber scrubber, Clock clock) {
+  public DiagnosticsBundle(Scrubber scrubber, Clock clock) {
     this.scrubber = scrubber;
     this.clock = clock;
   }
@@ -130,7 +132,10 @@ public final class DiagnosticsBundle {
               + "\n";
     }
     zip.putNextEntry(new ZipEntry(name));
-    zip.write(scrubber.scrub(text).getBytes(StandardCharsets.UTF_8));
+    // logs may carry what other code printed of a row: e-mails and quoted values go too
+    String scrubbed = name.startsWith("logs/") || name.startsWith("kubernetes/logs/")
+        ? scrubber.scrubLog(text) : scrubber.scrub(text);
+    zip.write(scrubbed.getBytes(StandardCharsets.UTF_8));
     zip.closeEntry();
     names.add(name);
   }

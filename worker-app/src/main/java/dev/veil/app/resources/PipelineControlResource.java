@@ -1,7 +1,7 @@
 package dev.veil.app.resources;
 
-import dev.veil.activities.cloud.LogScrubber;
 import dev.veil.activities.cloud.RecentLogs;
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.api.CancelRunRequest;
 import dev.veil.app.core.NoPipelineWorkflowException;
 import dev.veil.app.core.PipelineControl;
@@ -34,13 +34,13 @@ public class PipelineControlResource {
   private final PipelineReconciler reconciler;
 
   private final RecentLogs logs;
-  private final LogScrubber scrubber;
+  private final Scrubber scrubber;
 
   public PipelineControlResource(
       PipelineControl control,
       PipelineReconciler reconciler,
       RecentLogs logs,
-      LogScrubber scrubber) {
+      Scrubber scrubber) {
     this.control = control;
     this.reconciler = reconciler;
     this.logs = logs;
@@ -54,7 +54,7 @@ public class PipelineControlResource {
   @GET
   @Path("/runs/{runId}/logs")
   public Map<String, List<String>> logs(@PathParam("runId") String runId) {
-    return Map.of("lines", scrubber.scrub(logs.tail(runId, TAIL_LINES)));
+    return Map.of("lines", scrubber.scrubLog(logs.tail(runId, TAIL_LINES)));
   }
 
   static final int TAIL_LINES = 50;

@@ -52,7 +52,7 @@ class DashboardApiTest {
                   new PipelineControl(temporal.clients.client(), temporal.pipelines),
                   reconciler,
                   new dev.veil.activities.cloud.RecentLogs(100),
-                  new dev.veil.activities.cloud.LogScrubber(java.util.List.of())))
+                  new dev.veil.activities.scrub.Scrubber()))
           .addResource(
               new PipelinesResource(
                   temporal.pipelines,

@@ -3,8 +3,8 @@ package dev.veil.app.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.veil.activities.cloud.LogScrubber;
 import dev.veil.activities.cloud.RecentLogs;
+import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.PipelineReconciler;
 import dev.veil.app.core.RunCanceller;
@@ -68,7 +68,7 @@ class DashboardBrowserIT {
               new PipelineControl(temporal.clients.client(), temporal.pipelines),
               reconciler,
               new RecentLogs(100),
-              new LogScrubber(List.of(TOKEN))));
+              new Scrubber().secrets(List.of(TOKEN))));
 
   private WebDriver browser;
 

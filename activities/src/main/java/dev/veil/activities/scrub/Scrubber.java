@@ -1,10 +1,11 @@
-package dev.veil.app.diagnostics;
+package dev.veil.activities.scrub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,12 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes secrets from text that leaves the agent (the diagnostics bundle): every known secret
- * value (connection passwords, the masking key, tokens from the environment) wherever it appears,
- * the values of {@code password=}/{@code token=}-like assignments, URL query strings and user info,
- * and bearer tokens.
+ * Removes what must never leave the agent from text that does: log tails sent to the cloud API
+ * or shown on the dashboard, and the diagnostics bundle.
+ *
+ * <p>{@link #scrub} removes secrets: every known secret value (connection passwords, the masking
+ * key, tokens) wherever it appears, the values of {@code password=}/{@code token=}-like
+ * assignments, URL query strings and user info, and bearer tokens. {@link #scrubLog} does that
+ * and also removes what a log line may carry of a row: {@code Key (…)=(…)} details, e-mail
+ * addresses and every quoted value (PostgreSQL quotes values in its messages). Veil's own log
+ * lines never carry row values; this is the second line of defence, for lines of other code: an
+ * unquoted free-text value (a name) in such a line cannot be recognised.
  */
-public final class SecretScrubber {
+public final class Scrubber {
 
   public static final String MASK = "***";
 
@@ -47,10 +54,21 @@ public final class SecretScrubber {
 
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
 
+  // ---- what a log line may carry of a row
+
+  /** {@code key=value} in a log line (too broad for configuration text). */
+  private static final Pattern KEY_ASSIGNMENT = Pattern.compile("(?i)\\b(key\\s*[=:]\\s*)[^\\s&,;]+");
+  /** PostgreSQL's {@code Key (column)=(value)} detail. */
+  private static final Pattern KEY_DETAIL = Pattern.compile("(?i)(\\bKey \\()[^)]*\\)=\\([^)]*\\)");
+  private static final Pattern EMAIL =
+      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+  private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
+  private static final Pattern DOUBLE_QUOTED = Pattern.compile("\"[^\"]*\"");
+
   private final List<String> secrets = new ArrayList<>();
 
   /** Adds a value to remove wherever it appears; blank and very short values are ignored. */
-  public SecretScrubber secret(String value) {
+  public Scrubber secret(String value) {
     if (value != null && value.strip().length() >= MIN_SECRET_LENGTH && !secrets.contains(value)) {
       secrets.add(value);
       // longest first, so that a secret containing another is masked whole
@@ -59,8 +77,14 @@ public final class SecretScrubber {
     return this;
   }
 
+  /** Adds each of {@code values} as by {@link #secret}. */
+  public Scrubber secrets(Collection<String> values) {
+    values.forEach(this::secret);
+    return this;
+  }
+
   /** Adds the values of environment variables whose names say they hold secrets. */
-  public SecretScrubber secretsFromEnvironment(Map<String, String> environment) {
+  public Scrubber secretsFromEnvironment(Map<String, String> environment) {
     environment.forEach(
         (name, value) -> {
           if (isSecretName(name)) {
@@ -83,21 +107,32 @@ public final class SecretScrubber {
     for (String secret : secrets) {
       result = result.replace(secret, MASK);
     }
-    result =
-        URL_QUERY
-            .matcher(result)
-            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "?" + MASK));
-    result =
-        URL_USER_INFO
-            .matcher(result)
-            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
-    result =
-        ASSIGNMENT
-            .matcher(result)
-            .replaceAll(
-                m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + masked(m.group(3))));
-    result = BEARER.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
-    return result;
+    result = URL_QUERY.matcher(result)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "?" + MASK));
+    result = URL_USER_INFO.matcher(result)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
+    result = ASSIGNMENT.matcher(result)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + masked(m.group(3))));
+    return BEARER.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+  }
+
+  /** Log text: {@link #scrub}, then key details, e-mail addresses and quoted values masked. */
+  public String scrubLog(String text) {
+    String result = scrub(text);
+    if (result == null || result.isEmpty()) {
+      return result;
+    }
+    result = KEY_ASSIGNMENT.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+    result = KEY_DETAIL.matcher(result)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + ")=(" + MASK + ")"));
+    result = EMAIL.matcher(result).replaceAll(MASK);
+    result = SINGLE_QUOTED.matcher(result).replaceAll("'" + MASK + "'");
+    return DOUBLE_QUOTED.matcher(result).replaceAll("\"" + MASK + "\"");
+  }
+
+  /** Each line as by {@link #scrubLog(String)}. */
+  public List<String> scrubLog(List<String> lines) {
+    return lines.stream().map(this::scrubLog).toList();
   }
 
   /** The mask, inside the same quotes as the value it replaces (so YAML stays YAML). */

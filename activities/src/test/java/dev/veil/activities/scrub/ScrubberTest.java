@@ -1,28 +1,29 @@
-package dev.veil.app.diagnostics;
+package dev.veil.activities.scrub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What the diagnostics bundle's scrubber removes, and what it leaves for support to read. */
-class SecretScrubberTest {
+/** What leaves the agent: secrets removed everywhere, and in log text what a row may carry. */
+class ScrubberTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @Test
   void knownSecretsAreMaskedWhereverTheyAppear() {
-    SecretScrubber scrubber = new SecretScrubber().secret("hunter2-longer").secret("ab");
+    Scrubber scrubber = new Scrubber().secret("hunter2-longer").secret("ab");
     assertEquals(
         "login as bob/*** failed; ab", scrubber.scrub("login as bob/hunter2-longer failed; ab"));
   }
 
   @Test
   void urlQueryStringsAndUserInfoAreMasked() {
-    SecretScrubber scrubber = new SecretScrubber();
+    Scrubber scrubber = new Scrubber();
     assertEquals(
         "jdbc:postgresql://db:5432/shop?*** and https://***@api.example/v1",
         scrubber.scrub(
@@ -31,7 +32,7 @@ class SecretScrubberTest {
 
   @Test
   void assignmentsAndBearerTokensAreMaskedKeepingQuotesButNotMereMentions() {
-    SecretScrubber scrubber = new SecretScrubber();
+    Scrubber scrubber = new Scrubber();
     assertEquals(
         "password=*** apiKey: \"***\" Authorization: Bearer *** tokenCount=3",
         scrubber.scrub(
@@ -40,8 +41,8 @@ class SecretScrubberTest {
 
   @Test
   void secretNamedEnvironmentVariablesAreSecrets() {
-    SecretScrubber scrubber =
-        new SecretScrubber()
+    Scrubber scrubber =
+        new Scrubber()
             .secretsFromEnvironment(
                 Map.of(
                     "VEIL_CONN_SHOP_PASSWORD",
@@ -63,11 +64,41 @@ class SecretScrubberTest {
               shop: {url: "jdbc:postgresql://db/shop?password=x", user: veil, password: "s3cret"}
             cloud: {token: ""}
             """);
-    JsonNode scrubbed = new SecretScrubber().scrubTree(tree);
+    JsonNode scrubbed = new Scrubber().scrubTree(tree);
     assertEquals("***", scrubbed.at("/masking/key").asText());
     assertEquals("***", scrubbed.at("/connections/shop/password").asText());
     assertEquals("jdbc:postgresql://db/shop?***", scrubbed.at("/connections/shop/url").asText());
     assertEquals("veil", scrubbed.at("/connections/shop/user").asText());
     assertEquals("", scrubbed.at("/cloud/token").asText(), "an unset secret stays visibly unset");
+  }
+
+  @Test
+  void logLinesLoseSecretsCredentialPairsBearerTokensUrlUserInfoEmailsAndQuotedValues() {
+    Scrubber scrubber = new Scrubber().secrets(List.of("hunter2-long", "abc"));
+    assertEquals(
+        "url jdbc:postgresql://***@h/db password=*** token: *** Bearer *** *** saw '***' \"***\" ***",
+        scrubber.scrubLog(
+            "url jdbc:postgresql://bob:pw@h/db password=p4ss token: t0k Bearer eyJabc.def"
+                + " hunter2-long saw 'Alice' \"Bob\" alice@example.com"));
+  }
+
+  @Test
+  void logLinesLoseKeyDetailsAndKeyAssignments() {
+    assertEquals(
+        "duplicate key value violates unique constraint; Key (***)=(***) already exists; key=***",
+        new Scrubber().scrubLog("duplicate key value violates unique constraint;"
+            + " Key (email)=(alice@example.com) already exists; key=k3y"));
+  }
+
+  @Test
+  void shortSecretsAreNotUsedToScrubSoNormalWordsSurvive() {
+    Scrubber scrubber = new Scrubber().secrets(List.of("hunter2-long", "abc"));
+    assertEquals("task abc# started", scrubber.scrubLog("task abc# started"));
+  }
+
+  @Test
+  void secretScrubbingLeavesEmailsAndQuotedTextForSupportToRead() {
+    assertEquals("owner: 'ops team' <ops@example.com>",
+        new Scrubber().scrub("owner: 'ops team' <ops@example.com>"));
   }
 }
