@@ -111,7 +111,9 @@ public final class CopyBench {
         }
         warm[i] = veil.run();
         report("veil pipeline run, warm, pair " + (i + 1), warm[i], rows);
-        ratios[i] = warm[i].seconds() / raw[i];
+        if (!veilOnly) {
+          ratios[i] = warm[i].seconds() / raw[i];
+        }
       }
     }
     double[] warmSeconds = java.util.Arrays.stream(warm).mapToDouble(VeilRun::seconds).toArray();
