@@ -127,15 +127,17 @@ public record TocEntry(
     int dumpId = Integer.parseInt(m.group(1));
     String rest = m.group(2);
     String desc = knownDesc(rest);
-    String afterDesc = rest.substring(desc.length()).strip();
-    String[] words = afterDesc.split(" ");
-    if (words.length < 3) {
-      throw new IllegalArgumentException("pg_restore -l entry without schema, tag and owner: " + line);
+    // not stripped: an empty owner (extensions) leaves the line ending in a space
+    String afterDesc = rest.length() > desc.length() ? rest.substring(desc.length() + 1) : "";
+    int schemaEnd = afterDesc.indexOf(' ');
+    if (schemaEnd <= 0) {
+      throw new IllegalArgumentException("pg_restore -l entry without schema and tag: " + line);
     }
-    String schema = "-".equals(words[0]) ? null : words[0];
-    int tagStart = afterDesc.indexOf(' ') + 1;
-    int tagEnd = afterDesc.lastIndexOf(' ');
-    String tag = afterDesc.substring(tagStart, tagEnd);
+    String schemaWord = afterDesc.substring(0, schemaEnd);
+    String schema = "-".equals(schemaWord) ? null : schemaWord;
+    String tagAndOwner = afterDesc.substring(schemaEnd + 1);
+    int ownerStart = tagAndOwner.lastIndexOf(' ');
+    String tag = ownerStart < 0 ? tagAndOwner : tagAndOwner.substring(0, ownerStart);
     String section =
         INHERITING_DESCS.contains(desc)
             ? previousSection
