@@ -17,11 +17,19 @@ public final class FailureTypes {
   public static final String TASK_FAILED = "TaskFailed";
   /** The target could not take the new twin (a constraint failed to build, the swap was blocked). */
   public static final String FINALIZE_FAILED = "FinalizeFailed";
+  /**
+   * The source snapshot the run reads under is gone (its holder's connection or worker was lost):
+   * the copy starts over under a new snapshot. Not retried as such: the workflow starts a new epoch.
+   */
+  public static final String SNAPSHOT_LOST = "SnapshotLost";
+  /** The run's build database is gone (the run dropped it after a failure or cancel). */
+  public static final String BUILD_DATABASE_GONE = "BuildDatabaseGone";
   /** The run was cancelled by signal or by native cancellation. */
   public static final String CANCELLED = "Cancelled";
 
   public static final String[] NON_RETRYABLE = {
-    INVALID_SPEC, PIPELINE_NOT_FOUND, UNKNOWN_CONNECTION, UNSUPPORTED, TASK_FAILED, FINALIZE_FAILED
+    INVALID_SPEC, PIPELINE_NOT_FOUND, UNKNOWN_CONNECTION, UNSUPPORTED, TASK_FAILED, FINALIZE_FAILED,
+    SNAPSHOT_LOST, BUILD_DATABASE_GONE
   };
 
   private FailureTypes() {}

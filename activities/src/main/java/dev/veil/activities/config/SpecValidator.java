@@ -184,18 +184,20 @@ public final class SpecValidator {
     }
     checkConnection("target.connection", target.connection(), problems);
     if (target.schema() != null) {
-      if (target.schema().isBlank()) {
-        problems.add("target.schema", "must not be blank (leave it out for public)");
-      } else {
-        checkIdentifier("target.schema", target.schema(), problems);
-      }
+      problems.add("target.schema", "no longer used: the twin is the whole database of"
+          + " target.connection (each run builds a new one and swaps it in), and each source"
+          + " schema lands in the schema of the same name; remove target.schema");
+    }
+    if (target.swapWaitSeconds() != null
+        && (target.swapWaitSeconds() < 0 || target.swapWaitSeconds() > 3600)) {
+      problems.add("target.swapWaitSeconds", "must be between 0 and 3600");
     }
   }
 
   /**
-   * The one mistake that destroys data: writing the twin over the tables it is copied from.
-   * Compared without regard to case, because connection names and schema names that differ only
-   * in case may well reach the same database and schema.
+   * The one mistake that destroys data: the twin is the whole database of target.connection and
+   * each run replaces it, so it must never be the source. Compared without regard to case,
+   * because connection names that differ only in case may well reach the same database.
    */
   private static void checkNotOverwritingSource(
       SourceSpec source, TargetSpec target, Problems problems) {
@@ -203,13 +205,8 @@ public final class SpecValidator {
         || !source.connection().equalsIgnoreCase(target.connection())) {
       return;
     }
-    String targetSchema = target.effectiveSchema();
-    boolean overlaps = source.effectiveSchemas().stream()
-        .anyMatch(s -> s != null && s.equalsIgnoreCase(targetSchema));
-    if (overlaps) {
-      problems.add("target", "would overwrite the source: same connection as source.connection"
-          + " and schema '" + FieldPaths.printable(targetSchema) + "' is one of source.schemas");
-    }
+    problems.add("target.connection", "would overwrite the source: the twin is the whole database"
+        + " of target.connection, and it is the same connection as source.connection");
   }
 
   private static void checkTables(TablesSpec tables, Problems problems) {

@@ -4,7 +4,9 @@ import static dev.veil.activities.db.Sql.ident;
 import static dev.veil.activities.db.Sql.qualified;
 
 import dev.veil.activities.db.ConnectionRegistry;
-import dev.veil.activities.plan.Planner;
+import dev.veil.activities.snapshot.RunSessions;
+import dev.veil.activities.twin.TwinDatabase;
+import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
 import dev.veil.activities.rules.ColumnType;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.rules.RowShape;
@@ -32,10 +34,11 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
 
 /**
- * The data path of one task: {@code COPY (SELECT …) TO STDOUT} on the source, the column rules,
- * {@code COPY … FROM STDIN} into the staging table, all in binary format and streamed. The load
- * and the task's ledger row commit in one target transaction, so a chunk is either wholly in
- * staging and recorded, or not there at all; a retry returns the recorded result or starts over.
+ * The data path of one task: {@code COPY (SELECT …) TO STDOUT} on the source under the run's
+ * snapshot, the column rules, {@code COPY … FROM STDIN} into the same table of the run's build
+ * database, all in binary format and streamed. The load and the task's ledger row commit in one
+ * target transaction, so a chunk is either wholly in the build database and recorded, or not there
+ * at all; a retry returns the recorded result or starts over.
  */
 public final class CopyEngine {
 
@@ -55,18 +58,20 @@ public final class CopyEngine {
    */
   public TaskResult copy(TableTask task, Consumer<TaskHeartbeat> progress) throws SQLException {
     long started = System.nanoTime();
-    try (Connection target = connections.open(task.targetConnection(), "veil-task");
-        Connection source = connections.open(task.sourceConnection(), "veil-task")) {
+    String session = RunSessions.taskApplicationName(task.runUid(), task.taskId());
+    Connection target = openBuild(task, session);
+    try (target;
+        Connection source = connections.open(task.sourceConnection(), session)) {
+      // An earlier attempt of this task that Temporal gave up on may still be streaming: end its
+      // sessions so that it neither blocks this attempt nor writes behind it.
+      RunSessions.terminate(target, session);
+      RunSessions.terminate(source, session);
       target.setAutoCommit(false);
       TaskResult done = recorded(target, task);
       if (done != null) {
         return done;
       }
-      source.setAutoCommit(false);
-      source.setReadOnly(true);
-      try (Statement s = source.createStatement()) {
-        s.execute("SET search_path TO pg_catalog");
-      }
+      RunSessions.importSnapshot(source, snapshotOf(target, task));
       List<ColumnPlan> copied =
           task.columns().stream().filter(c -> !c.generated()).collect(Collectors.toList());
       ValueTransform[] transforms = transforms(copied, source);
@@ -100,6 +105,63 @@ public final class CopyEngine {
         abort(in, out, target);
         throw e;
       }
+    } catch (SQLException e) {
+      if (!buildDatabaseExists(task)) {
+        throw new BuildDatabaseGoneException(task.targetDatabase());
+      }
+      throw e;
+    }
+  }
+
+  /** A session on the build database; {@link BuildDatabaseGoneException} if it was dropped. */
+  private Connection openBuild(TableTask task, String session) throws SQLException {
+    try {
+      return connections.open(task.targetConnection(), session, task.targetDatabase());
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        throw new BuildDatabaseGoneException(task.targetDatabase());
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the build database still exists (asked after a failure: was it dropped?). */
+  private boolean buildDatabaseExists(TableTask task) {
+    try (Connection admin = connections.open(task.targetConnection(), "veil-task", "postgres");
+        PreparedStatement ps =
+            admin.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
+      ps.setString(1, task.targetDatabase());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  /** The snapshot the task's epoch reads under, as the holder recorded it. */
+  private static String snapshotOf(Connection target, TableTask task) throws SQLException {
+    try (PreparedStatement ps =
+        target.prepareStatement("SELECT snapshot_id, released FROM " + TwinDatabase.SNAPSHOTS
+            + " WHERE epoch = ?")) {
+      ps.setInt(1, task.epoch());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getBoolean(2)) {
+          throw new SnapshotLostException("the run's source snapshot of epoch " + task.epoch()
+              + " is not held any more");
+        }
+        return rs.getString(1);
+      }
+    } finally {
+      // the ledger read and this read must not pin an old target snapshot for the load
+      target.commit();
+    }
+  }
+
+  /** The run dropped its build database (a sibling task failed, or the run was cancelled). */
+  public static final class BuildDatabaseGoneException extends RuntimeException {
+    public BuildDatabaseGoneException(String database) {
+      super("the run's build database " + database + " is gone: the run stopped this task");
     }
   }
 
@@ -121,7 +183,8 @@ public final class CopyEngine {
   private static void emptyForFreeze(Connection target, TableTask task) throws SQLException {
     try (Statement s = target.createStatement()) {
       s.execute("SET LOCAL lock_timeout = '30s'");
-      s.execute("TRUNCATE " + qualified(task.stagingSchema(), task.table()));
+      // ONLY: an inheritance parent's children are tasks of their own
+      s.execute("TRUNCATE ONLY " + qualified(task.targetSchema(), task.table()));
       s.execute("SET LOCAL lock_timeout = DEFAULT");
     }
   }
@@ -130,8 +193,7 @@ public final class CopyEngine {
   private static TaskResult recorded(Connection target, TableTask task) throws SQLException {
     try (PreparedStatement ps =
         target.prepareStatement(
-            "SELECT rows, bytes, millis FROM " + qualified(task.stagingSchema(), Planner.LEDGER_TABLE)
-                + " WHERE task_id = ?")) {
+            "SELECT rows, bytes, millis FROM " + TwinDatabase.CHUNKS + " WHERE task_id = ?")) {
       ps.setString(1, task.taskId());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
@@ -150,7 +212,7 @@ public final class CopyEngine {
       throws SQLException {
     try (PreparedStatement ps =
         target.prepareStatement(
-            "INSERT INTO " + qualified(task.stagingSchema(), Planner.LEDGER_TABLE)
+            "INSERT INTO " + TwinDatabase.CHUNKS
                 + " (task_id, rows, bytes, millis) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (task_id) DO NOTHING")) {
       ps.setString(1, task.taskId());
@@ -246,7 +308,8 @@ public final class CopyEngine {
     StringBuilder sql =
         new StringBuilder("COPY (SELECT ")
             .append(columnList(columns))
-            .append(" FROM ")
+            // ONLY: rows of inheritance children are copied by their own tasks
+            .append(" FROM ONLY ")
             .append(qualified(task.sourceSchema(), task.table()));
     if (task.sample() != null) {
       sql.append(" TABLESAMPLE BERNOULLI (")
@@ -270,7 +333,7 @@ public final class CopyEngine {
   }
 
   static String copyInSql(TableTask task, List<ColumnPlan> columns, boolean freeze) {
-    return "COPY " + qualified(task.stagingSchema(), task.table()) + " (" + columnList(columns)
+    return "COPY " + qualified(task.targetSchema(), task.table()) + " (" + columnList(columns)
         + ") FROM STDIN (FORMAT binary" + (freeze ? ", FREEZE" : "") + ")";
   }
 

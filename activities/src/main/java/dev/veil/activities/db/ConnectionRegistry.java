@@ -52,6 +52,12 @@ public final class ConnectionRegistry {
     return open(settings(name), applicationName);
   }
 
+  /** Opens a connection to another database on the server of connection {@code name}. */
+  public Connection open(String name, String applicationName, String database)
+      throws SQLException {
+    return open(settings(name).withDatabase(database), applicationName);
+  }
+
   public static Connection open(ConnectionSettings settings, String applicationName)
       throws SQLException {
     Properties props = new Properties();

@@ -18,6 +18,19 @@ public record ConnectionSettings(
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }
 
+  /**
+   * The same server and credentials, another database: {@code jdbc:postgresql://host:port/db?…}
+   * with {@code db} replaced (the twin's build database lives on the target's server).
+   */
+  public ConnectionSettings withDatabase(String database) {
+    return new ConnectionSettings(JdbcUrls.withDatabase(url, database), user, password, properties);
+  }
+
+  /** The database this connection names. */
+  public String database() {
+    return JdbcUrls.database(url);
+  }
+
   @Override
   public String toString() {
     return "ConnectionSettings[url=" + url + ", user=" + user + ", password=***]";

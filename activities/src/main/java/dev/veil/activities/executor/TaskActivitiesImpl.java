@@ -1,6 +1,8 @@
 package dev.veil.activities.executor;
 
+import dev.veil.activities.copy.CopyEngine;
 import dev.veil.activities.db.SafeErrors;
+import dev.veil.activities.twin.TwinDatabase;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.plan.TableTask;
@@ -41,6 +43,20 @@ public class TaskActivitiesImpl implements TaskActivities {
   }
 
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
+
+  /**
+   * The failure type the workflow tells apart for this error ({@code BuildDatabaseGone}, {@code
+   * SnapshotLost}), or null for an ordinary task failure.
+   */
+  public static String failureTypeOf(Throwable e) {
+    if (e instanceof CopyEngine.BuildDatabaseGoneException) {
+      return FailureTypes.BUILD_DATABASE_GONE;
+    }
+    if (e instanceof TwinDatabase.SnapshotLostException) {
+      return FailureTypes.SNAPSHOT_LOST;
+    }
+    return null;
+  }
   private final TaskExecutor executor;
 
   public TaskActivitiesImpl(TaskExecutor executor) {
@@ -64,6 +80,10 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw e;
     } catch (ApplicationFailure e) {
       throw e;
+    } catch (CopyEngine.BuildDatabaseGoneException | TwinDatabase.SnapshotLostException e) {
+      log.info("task stopped pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),
+          task.taskId(), e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), failureTypeOf(e));
     } catch (Exception e) {
       String message = SafeErrors.describe(e);
       log.warn("task failed pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),

@@ -10,6 +10,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.twin.TwinDatabase;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
 import java.io.PrintStream;
@@ -82,11 +83,17 @@ public final class TaskRunner {
       return 0;
     } catch (Exception e) {
       Map<String, Object> error = new LinkedHashMap<>();
-      error.put("error", SafeErrors.describe(e));
+      error.put("error", e instanceof CopyEngine.BuildDatabaseGoneException
+          || e instanceof TwinDatabase.SnapshotLostException ? e.getMessage() : SafeErrors.describe(e));
       error.put(
           "retryable",
           e instanceof java.io.IOException
               || (e instanceof java.sql.SQLException && SafeErrors.retryable(e)));
+      String type = TaskActivitiesImpl.failureTypeOf(e);
+      if (type != null) {
+        // the executor raises the failure with this type, so the workflow can tell it apart
+        error.put("type", type);
+      }
       line(out, error);
       return 1;
     }

@@ -14,6 +14,7 @@ import dev.veil.activities.rules.PgText;
 import dev.veil.activities.rules.Presets;
 import dev.veil.activities.rules.RuleType;
 import dev.veil.activities.rules.Rules;
+import dev.veil.activities.twin.TwinNames;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.ColumnPlan;
 import dev.veil.workflows.plan.RunPlan;
@@ -23,9 +24,6 @@ import dev.veil.workflows.spec.RuleSpec;
 import dev.veil.workflows.spec.TableMode;
 import dev.veil.workflows.spec.TableOptions;
 import dev.veil.workflows.spec.UnmatchedColumns;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -35,13 +33,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -51,24 +50,10 @@ import java.util.stream.Collectors;
  */
 public final class Planner {
 
-  /** Name of the chunk ledger in each staging schema; no source table may carry it. */
-  public static final String LEDGER_TABLE = "_veil_chunks";
-
   private final ConnectionRegistry connections;
 
   public Planner(ConnectionRegistry connections) {
     this.connections = connections;
-  }
-
-  /** The staging schema of a run: derived from the run id, at most 63 bytes, lower case. */
-  public static String stagingSchema(String runId) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(runId.getBytes(StandardCharsets.UTF_8));
-      return "veil_stage_" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
@@ -79,6 +64,14 @@ public final class Planner {
    * @throws SQLException when the source cannot be read
    */
   public RunPlan plan(PipelineSpec spec, String runId) throws SQLException {
+    return plan(spec, runId, null);
+  }
+
+  /**
+   * Plans a run whose build database is named after {@code runUid} (a fresh UUID when null, as for
+   * {@code veil check}).
+   */
+  public RunPlan plan(PipelineSpec spec, String runId, String runUid) throws SQLException {
     List<String> problems = new ArrayList<>(SpecValidator.validate(spec));
     if (!problems.isEmpty()) {
       // a spec can reach the planner from a workflow input, not only from a validated source
@@ -106,14 +99,16 @@ public final class Planner {
       source.setAutoCommit(false);
       source.setReadOnly(true);
       try {
-        return plan(spec, runId, source, problems);
+        return plan(spec, runId, runUid == null ? UUID.randomUUID().toString() : runUid, source,
+            problems);
       } finally {
         source.rollback();
       }
     }
   }
 
-  private RunPlan plan(PipelineSpec spec, String runId, Connection source, List<String> problems)
+  private RunPlan plan(
+      PipelineSpec spec, String runId, String runUid, Connection source, List<String> problems)
       throws SQLException {
     SourceCatalog catalog = new SourceCatalog(source);
     List<String> warnings = new ArrayList<>();
@@ -125,38 +120,38 @@ public final class Planner {
       }
     }
     Map<String, Table> relations = catalog.relations(schemas);
-    Map<String, Table> selected = select(spec, relations, problems, warnings);
+    Map<String, String> roots = catalog.partitionRoots(schemas);
+    Map<String, Table> selected = select(spec, relations, roots, problems, warnings);
 
     Map<String, TableOptions> options = spec.effectiveTables().effectiveOptions();
+    Set<String> selectedRoots = new HashSet<>();
+    for (String leaf : selected.keySet()) {
+      if (roots.containsKey(leaf)) {
+        selectedRoots.add(roots.get(leaf));
+      }
+    }
     for (String key : options.keySet()) {
-      if (!selected.containsKey(key)) {
+      if (!selected.containsKey(key) && !selectedRoots.contains(key)) {
         problems.add("tables.options." + key + ": no such table among the copied tables");
       }
     }
 
-    Map<String, Map<String, RuleSpec>> rulesByTable = rulesByTable(spec, selected, problems);
-    Map<String, String> targetNames = new HashMap<>();
-    for (Table t : selected.values()) {
-      String previous = targetNames.put(t.name(), t.qualifiedName());
-      if (previous != null) {
-        problems.add("tables: " + previous + " and " + t.qualifiedName()
-            + " would both become table " + t.name() + " in the target schema");
-      }
-      if (t.name().equals(LEDGER_TABLE)) {
-        problems.add("tables: " + t.qualifiedName() + " has a name Veil reserves; exclude it");
-      }
-    }
+    Map<String, Map<String, RuleSpec>> rulesByTable =
+        rulesByTable(expandToLeaves(spec.effectiveRules(), selected.keySet(), roots),
+            selected, selectedRoots, problems);
 
-    String staging = stagingSchema(runId);
     boolean tidRanges = catalog.serverVersionNum() >= 140000;
     long chunkRows = spec.effectiveTables().effectiveChunkRows();
-    Set<String> copied = selected.keySet();
     List<TablePlan> tables = new ArrayList<>();
     Map<String, Table> described = new LinkedHashMap<>();
     for (Table t : selected.values()) {
       Table full = catalog.describe(t);
       described.put(full.qualifiedName(), full);
+      String root = roots.get(t.qualifiedName());
       TableOptions opts = options.get(t.qualifiedName());
+      if (opts == null && root != null) {
+        opts = options.get(root);
+      }
       TableMode mode = opts == null ? TableMode.copy : opts.effectiveMode();
       String where = opts == null ? null : blankToNull(opts.where());
       Double sample = opts == null ? null : opts.sample();
@@ -180,9 +175,10 @@ public final class Planner {
               sample,
               mode,
               chunks,
-              DdlBuilder.build(full, staging, copied, warnings)));
+              root));
     }
-    checkForeignKeys(described, tables, problems);
+    checkForeignKeys(described, tables, roots, problems);
+    List<String> skipped = skippedForeignKeys(relations, described, tables, roots, warnings);
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(spec.id(), problems);
@@ -191,22 +187,35 @@ public final class Planner {
         Comparator.comparingLong(TablePlan::estimatedRows)
             .reversed()
             .thenComparing(TablePlan::qualifiedName));
+    String twin = connections.settings(spec.target().connection()).database();
     return new RunPlan(
         spec.id(),
         runId,
+        runUid,
         spec.version(),
         spec.source().connection(),
         spec.target().connection(),
-        spec.target().effectiveSchema(),
-        staging,
+        twin,
+        TwinNames.build(twin, runUid),
+        schemas,
         spec.effectiveMaxActiveTasks(),
         tables,
+        skipped,
+        spec.target().twinOptions(),
         warnings);
   }
 
-  /** Applies include and exclude; reports patterns that match nothing and relations that are not tables. */
+  /**
+   * Applies include and exclude. A partitioned table stands for its leaf partitions (rows live in
+   * the leaves); views, materialized views and other relations come with the schema and have no
+   * rows of their own to copy. Patterns that match nothing are problems.
+   */
   private static Map<String, Table> select(
-      PipelineSpec spec, Map<String, Table> relations, List<String> problems, List<String> warnings) {
+      PipelineSpec spec,
+      Map<String, Table> relations,
+      Map<String, String> roots,
+      List<String> problems,
+      List<String> warnings) {
     List<String> include = spec.effectiveTables().effectiveInclude();
     List<String> exclude = spec.effectiveTables().effectiveExclude();
     Map<String, Table> out = new LinkedHashMap<>();
@@ -219,21 +228,25 @@ public final class Planner {
           continue;
         }
         matched = true;
-        if (exclude.stream().anyMatch(e -> glob(e).matcher(t.qualifiedName()).matches())) {
+        if (excluded(t.qualifiedName(), exclude)) {
           continue;
         }
-        boolean explicit = !pattern.contains("*");
-        if (t.kind() == 'r' && !t.partition()) {
-          out.put(t.qualifiedName(), t);
-        } else if (t.kind() == 'p' || t.partition()) {
-          problems.add("tables: " + t.qualifiedName() + " is "
-              + (t.kind() == 'p' ? "a partitioned table" : "a partition")
-              + ", which Veil does not copy yet: exclude it in tables.exclude");
-        } else if (explicit) {
-          problems.add("tables.include: " + t.qualifiedName() + " is " + kindName(t.kind())
-              + ", not a table");
-        } else if (!out.containsKey(t.qualifiedName())) {
-          warnings.add(kindName(t.kind()) + " " + t.qualifiedName() + " is not copied");
+        if (t.kind() == 'p') {
+          for (Map.Entry<String, String> leaf : roots.entrySet()) {
+            Table l = relations.get(leaf.getKey());
+            if (leaf.getValue().equals(t.qualifiedName()) && l != null && l.kind() == 'r'
+                && !excluded(l.qualifiedName(), exclude)) {
+              out.put(l.qualifiedName(), l);
+            }
+          }
+        } else if (t.kind() == 'r') {
+          String root = roots.get(t.qualifiedName());
+          if (root == null || !excluded(root, exclude)) {
+            out.put(t.qualifiedName(), t);
+          }
+        } else if (t.kind() == 'f') {
+          warnings.add("foreign table " + t.qualifiedName()
+              + ": its definition is restored, its rows are not copied");
         }
       }
       if (!matched) {
@@ -243,13 +256,82 @@ public final class Planner {
     return out;
   }
 
-  private static String kindName(char kind) {
-    return switch (kind) {
-      case 'v' -> "a view";
-      case 'm' -> "a materialized view";
-      case 'f' -> "a foreign table";
-      default -> "a relation of kind " + kind;
-    };
+  private static boolean excluded(String qualifiedName, List<String> exclude) {
+    return exclude.stream().anyMatch(e -> glob(e).matcher(qualifiedName).matches());
+  }
+
+  /** Rules given on a partitioned table apply to each of its copied leaves. */
+  private static Map<String, RuleSpec> expandToLeaves(
+      Map<String, RuleSpec> rules, Set<String> selected, Map<String, String> roots) {
+    Map<String, RuleSpec> out = new LinkedHashMap<>();
+    for (Map.Entry<String, RuleSpec> e : rules.entrySet()) {
+      String[] parts = e.getKey().split("\\.", -1);
+      if (parts.length == 3 && !selected.contains(parts[0] + "." + parts[1])) {
+        String table = parts[0] + "." + parts[1];
+        boolean expanded = false;
+        for (String leaf : selected) {
+          if (table.equals(roots.get(leaf))) {
+            out.putIfAbsent(leaf + "." + parts[2], e.getValue());
+            expanded = true;
+          }
+        }
+        if (expanded) {
+          continue;
+        }
+      }
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  /**
+   * Foreign keys the twin cannot have: the referencing table's rows are copied but the
+   * referenced table is not copied whole (excluded, structure only, filtered or sampled), so some
+   * references would point at nothing. They are left out of the restore and named in warnings.
+   */
+  private static List<String> skippedForeignKeys(
+      Map<String, Table> relations,
+      Map<String, Table> described,
+      List<TablePlan> tables,
+      Map<String, String> roots,
+      List<String> warnings) {
+    Map<String, Boolean> whole = new HashMap<>();
+    Set<String> copiesRows = new HashSet<>();
+    for (TablePlan t : tables) {
+      boolean w = t.mode() == TableMode.copy && t.where() == null && t.sample() == null;
+      whole.merge(t.qualifiedName(), w, Boolean::logicalAnd);
+      if (t.partitionOf() != null) {
+        whole.merge(t.partitionOf(), w, Boolean::logicalAnd);
+      }
+      if (t.mode() == TableMode.copy) {
+        copiesRows.add(t.qualifiedName());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    Set<String> named = new HashSet<>();
+    for (Table t : described.values()) {
+      if (!copiesRows.contains(t.qualifiedName())) {
+        continue;
+      }
+      for (ForeignKey fk : t.foreignKeys()) {
+        String ref = fk.refSchema() + "." + fk.refTable();
+        if (Boolean.TRUE.equals(whole.get(ref))) {
+          continue;
+        }
+        String declaredOn = roots.getOrDefault(t.qualifiedName(), t.qualifiedName());
+        String key = declaredOn + "." + fk.name();
+        out.add(t.qualifiedName() + "." + fk.name());
+        if (!declaredOn.equals(t.qualifiedName())) {
+          out.add(key);
+        }
+        if (named.add(key)) {
+          warnings.add("foreign key " + fk.name() + " of " + declaredOn + " is not created: "
+              + ref + " is not copied whole (excluded, structure only, filtered or sampled),"
+              + " so some references would point at nothing");
+        }
+      }
+    }
+    return out;
   }
 
   /** {@code *} matches any run of characters; everything else is literal. */
@@ -261,9 +343,12 @@ public final class Planner {
   }
 
   private static Map<String, Map<String, RuleSpec>> rulesByTable(
-      PipelineSpec spec, Map<String, Table> selected, List<String> problems) {
+      Map<String, RuleSpec> rules,
+      Map<String, Table> selected,
+      Set<String> selectedRoots,
+      List<String> problems) {
     Map<String, Map<String, RuleSpec>> out = new HashMap<>();
-    for (Map.Entry<String, RuleSpec> e : spec.effectiveRules().entrySet()) {
+    for (Map.Entry<String, RuleSpec> e : rules.entrySet()) {
       String key = e.getKey();
       if (key.equals(Presets.KEY)) {
         continue; // expanded per column
@@ -532,11 +617,19 @@ public final class Planner {
    * deterministic rule, or none. Otherwise the keys no longer match and the build would fail.
    */
   private static void checkForeignKeys(
-      Map<String, Table> described, List<TablePlan> tables, List<String> problems) {
+      Map<String, Table> described,
+      List<TablePlan> tables,
+      Map<String, String> roots,
+      List<String> problems) {
     Map<String, TablePlan> byName = new HashMap<>();
     for (TablePlan t : tables) {
       byName.put(t.qualifiedName(), t);
+      if (t.partitionOf() != null) {
+        // a key referencing a partitioned table: its leaves share the root's rules
+        byName.putIfAbsent(t.partitionOf(), t);
+      }
     }
+    Set<String> reported = new HashSet<>();
     for (Table t : described.values()) {
       for (ForeignKey fk : t.foreignKeys()) {
         TablePlan referenced = byName.get(fk.refSchema() + "." + fk.refTable());
@@ -555,7 +648,9 @@ public final class Planner {
               Objects.equals(from.rule(), to.rule()) && from.params().equals(to.params());
           RuleType fromType = from.rule() == null ? null : Rules.find(from.rule());
           boolean deterministic = fromType == null || fromType.deterministic();
-          if (!nulled && !(same && deterministic)) {
+          String declaredOn = roots.getOrDefault(t.qualifiedName(), t.qualifiedName());
+          if (!nulled && !(same && deterministic)
+              && reported.add(declaredOn + "." + fk.name() + "." + from.name())) {
             problems.add("rules." + t.qualifiedName() + "." + from.name() + ": foreign key "
                 + fk.name() + " needs the same deterministic rule (or none) on "
                 + t.qualifiedName() + "." + from.name() + " and " + referenced.qualifiedName()

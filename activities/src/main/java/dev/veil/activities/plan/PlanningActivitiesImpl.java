@@ -7,7 +7,11 @@ import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
+import dev.veil.activities.db.Heartbeater;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +29,11 @@ public class PlanningActivitiesImpl implements PlanningActivities {
   @Override
   public RunPlan plan(PlanRequest request) {
     String pipeline = request.spec().id();
-    try {
-      RunPlan plan = planner.plan(request.spec(), request.runId());
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    // a big catalog takes a while: heartbeat, so a killed worker costs seconds, not the timeout
+    try (Heartbeater beating =
+        Heartbeater.interrupting(() -> context.heartbeat(null), Duration.ofSeconds(5))) {
+      RunPlan plan = planner.plan(request.spec(), request.runId(), request.runUid());
       log.info("planned pipeline={} run={} tables={} warnings={}", pipeline, request.runId(),
           plan.tables().size(), plan.warnings().size());
       return plan;

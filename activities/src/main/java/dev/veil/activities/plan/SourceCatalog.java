@@ -161,6 +161,30 @@ final class SourceCatalog {
   }
 
   /** The table with its columns, constraints, indexes, owned sequences and trigger names. */
+  /**
+   * The partitioned table at the top of each partition of the given schemas: {@code schema.leaf
+   * -> schema.root}. Rows live in the leaves, so the copy reads and writes leaves; the spec speaks
+   * of the root.
+   */
+  Map<String, String> partitionRoots(List<String> schemas) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    String sql =
+        "SELECT n.nspname || '.' || c.relname, rn.nspname || '.' || r.relname"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_class r ON r.oid = pg_partition_root(c.oid)"
+            + " JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+            + " WHERE c.relispartition AND n.nspname = ANY (?)";
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setArray(1, connection.createArrayOf("text", schemas.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
   Table describe(Table t) throws SQLException {
     return new Table(
         t.oid(), t.schema(), t.name(), t.kind(), t.partition(), t.unlogged(), t.estimatedRows(),

@@ -51,7 +51,7 @@ class CopyEngineIT {
 
   private static RunPlan prepared(String runId) throws Exception {
     PipelineSpec spec = new PipelineSpec("engine", "v", null, 1, null,
-        new SourceSpec("src", null), new TargetSpec("tgt", null),
+        new SourceSpec("src", null), new TargetSpec("tgt"),
         new TablesSpec(List.of("public.customers"), null, null, null),
         Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null);
     RunPlan plan = new Planner(registry).plan(spec, runId);

@@ -91,7 +91,7 @@ class TypedRulesIT {
 
   private static PipelineSpec spec(List<String> include, Map<String, RuleSpec> rules) {
     return new PipelineSpec("typed", "v", null, 1, null, new SourceSpec("src", null),
-        new TargetSpec("tgt", null), new TablesSpec(include, null, null, null), rules, null, null,
+        new TargetSpec("tgt"), new TablesSpec(include, null, null, null), rules, null, null,
         null, null);
   }
 

@@ -180,7 +180,7 @@ public class DemoCommand extends VeilCommand {
           printer.follow(new RunStatusReader(clients), runId, Duration.ofSeconds(1), false);
       out.println();
       if (last.outcome() == RunStatus.Outcome.SUCCEEDED) {
-        printSample(out, source, target, spec.target().effectiveSchema());
+        printSample(out, source, target, "public");
         out.println();
       }
       printer.printSummary(last);

@@ -24,9 +24,10 @@ final class PlanPrinter {
 
   /** Prints the plan; returns the columns that would pass through without a rule. */
   List<String> print(RunPlan plan) {
-    out.printf("pipeline %s: %d table%s from %s into %s (schema %s)%n", plan.pipelineId(),
-        plan.tables().size(), plan.tables().size() == 1 ? "" : "s", plan.sourceConnection(),
-        plan.targetConnection(), plan.targetSchema());
+    out.printf("pipeline %s: %d table%s from %s (schemas %s) into database %s of %s%n",
+        plan.pipelineId(), plan.tables().size(), plan.tables().size() == 1 ? "" : "s",
+        plan.sourceConnection(), String.join(", ", plan.schemas()), plan.twinDatabase(),
+        plan.targetConnection());
     List<String> passthrough = new ArrayList<>();
     for (TablePlan t : plan.tables()) {
       out.printf("%n%s  ~%d rows, %d chunk%s, mode %s%s%n", t.qualifiedName(), t.estimatedRows(),

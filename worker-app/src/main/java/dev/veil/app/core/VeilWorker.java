@@ -3,11 +3,11 @@ package dev.veil.app.core;
 import dev.veil.activities.config.ConfigActivitiesImpl;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
-import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
-import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.RunActivities;
+import java.util.ArrayList;
+import java.util.List;
 import dev.veil.activities.scan.ScanActivitiesImpl;
-import dev.veil.activities.target.TargetActivitiesImpl;
 import dev.veil.workflows.Veil;
 import dev.veil.activities.cloud.OfflineReportingActivities;
 import dev.veil.workflows.activities.ReportingActivities;
@@ -73,15 +73,12 @@ public final class VeilWorker implements Managed, AutoCloseable {
       ConnectionRegistry connections,
       TaskExecutor executor,
       ReportingActivities reporting) {
-    return createWith(
-        clients,
-        settings,
-        new ConfigActivitiesImpl(pipelines),
-        new PlanningActivitiesImpl(connections),
-        new TargetActivitiesImpl(connections),
-        new TaskActivitiesImpl(executor),
-        new ScanActivitiesImpl(connections),
-        reporting);
+    List<Object> activities = new ArrayList<>();
+    activities.add(new ConfigActivitiesImpl(pipelines));
+    activities.addAll(RunActivities.create(connections, executor, RunActivities.pgTools(null)));
+    activities.add(new ScanActivitiesImpl(connections));
+    activities.add(reporting);
+    return createWith(clients, settings, activities.toArray());
   }
 
   /**

@@ -28,7 +28,7 @@ public final class FakePipelineSource implements PipelineSource {
         4,
         new ExecutorSpec(5, 2, 1),
         new SourceSpec("test-source", List.of("public")),
-        new TargetSpec("test-target", "public"),
+        new TargetSpec("test-target"),
         null,
         Map.of(),
         null,

@@ -25,11 +25,49 @@ public final class VeilActivityOptions {
           .setRetryOptions(QUICK_RETRIES)
           .build();
 
-  /** Planning introspects the catalog: seconds, minutes for a huge catalog. */
+  /**
+   * How long a silent activity of the run's own steps is given before it is retried elsewhere:
+   * every such step heartbeats, so a killed worker costs a run this long, not its whole timeout.
+   */
+  private static final Duration STEP_HEARTBEAT = Duration.ofSeconds(30);
+
+  /** Planning introspects the catalog: seconds, minutes for a huge catalog. Heartbeats. */
   public static final ActivityOptions PLANNING =
       ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
           .setRetryOptions(QUICK_RETRIES)
+          .build();
+
+  /** Creating the run's build database. Heartbeats. */
+  public static final ActivityOptions CREATE_BUILD =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
+          .setRetryOptions(QUICK_RETRIES)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  /** pg_dump and the pre-data restore: minutes for a big catalog. Heartbeats while they run. */
+  public static final ActivityOptions LOAD_SCHEMA =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(2))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
+          .setRetryOptions(QUICK_RETRIES)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  /**
+   * The snapshot holder: as long as the copy, heartbeating every few seconds. One attempt: a lost
+   * holder means a lost snapshot, and the workflow starts the copy over under a new one. A cancel
+   * does not wait for it: dropping the build database ends it too.
+   */
+  public static final ActivityOptions HOLD_SNAPSHOT =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofDays(7))
+          .setHeartbeatTimeout(Duration.ofSeconds(20))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .setCancellationType(ActivityCancellationType.TRY_CANCEL)
           .build();
 
   /** Creating staging tables. */
@@ -44,15 +82,19 @@ public final class VeilActivityOptions {
   public static final ActivityOptions BUILD =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(6))
-          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
           .setRetryOptions(QUICK_RETRIES)
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .build();
 
-  /** The swap is one short transaction; it is not cancelled once started. */
+  /**
+   * The swap waits for sessions on the old twin (heartbeating), then renames in one short
+   * transaction; it is not cancelled once started.
+   */
   public static final ActivityOptions SWAP =
       ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
           .setRetryOptions(QUICK_RETRIES)
           .build();
 
@@ -60,6 +102,7 @@ public final class VeilActivityOptions {
   public static final ActivityOptions DISCARD =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))

@@ -4,12 +4,15 @@ import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.activities.ReportingActivities;
+import dev.veil.workflows.activities.SnapshotActivities;
 import dev.veil.workflows.activities.TargetActivities;
 import dev.veil.workflows.activities.TaskActivities;
+import dev.veil.workflows.activities.TwinActivities;
 import dev.veil.workflows.activities.VeilActivityOptions;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.SnapshotInfo;
 import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
@@ -22,6 +25,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -57,6 +61,26 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       Workflow.newActivityStub(TargetActivities.class, VeilActivityOptions.DISCARD);
   private final ReportingActivities reporting =
       Workflow.newActivityStub(ReportingActivities.class, VeilActivityOptions.REPORTING);
+  private final TwinActivities createBuild =
+      Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.CREATE_BUILD);
+  private final TwinActivities loadSchema =
+      Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.LOAD_SCHEMA);
+  private final TwinActivities buildTwin =
+      Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.BUILD);
+  private final TwinActivities swapTwin =
+      Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.SWAP);
+  private final TwinActivities discardBuild =
+      Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.DISCARD);
+  private final SnapshotActivities snapshots =
+      Workflow.newActivityStub(SnapshotActivities.class, VeilActivityOptions.HOLD_SNAPSHOT);
+
+  /**
+   * The database twin: one source snapshot, schema by pg_dump, a build database swapped in by
+   * rename. Histories recorded before it (staging schema, table swap) replay on the old path.
+   */
+  private static final String TWIN_CHANGE = "database-twin";
+  /** Snapshots lost in a row before the run gives up. */
+  static final int MAX_EPOCHS = 5;
 
   /** Cloud reporting (events + log tails): on for runs started by a worker that knows it. */
   private static final String REPORTING_CHANGE = "cloud-reporting";
@@ -86,6 +110,11 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private String cancelReason;
   private int runningTasks;
   private TaskFailure firstFailure;
+  private boolean databaseTwin;
+  private int epoch;
+  private boolean snapshotLost;
+  private SnapshotInfo snapshot;
+  private boolean swapStarted;
 
   @Override
   public RunSummary run(PipelineRunInput input) {
@@ -114,7 +143,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       }
       mainScope.run();
     } catch (TemporalFailure failure) {
-      if (mainScope.isCancelRequested() || failure instanceof CanceledFailure) {
+      if ((mainScope.isCancelRequested() || failure instanceof CanceledFailure)) {
+        // a swap that had started and failed left the old twin as it was: cancelled is true
         return cancelled(failure);
       }
       ApplicationFailure failedWith = failed(failure);
@@ -123,6 +153,12 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       throw failedWith;
     }
     state = RunState.SUCCEEDED;
+    if (cancelReason != null || mainScope.isCancelRequested()) {
+      // the cancel came once the swap was final: the new twin is in place, and the outcome says
+      // so (Temporal still records a native cancel as Canceled: the Java SDK always does)
+      warnings = append(warnings, "a cancel arrived after the swap was final; the new twin is in"
+          + " place");
+    }
     log.info("run succeeded pipeline={} run={} rows={}", pipelineId, runId, totalRows());
     emit(RunEventType.RUN_SUCCEEDED, null, null, totalRows(), null, elapsed(), null);
     drainReports();
@@ -131,81 +167,197 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
 
   private void runSteps(PipelineRunInput input) {
     PipelineSpec spec = input.spec() != null ? input.spec() : config.fetchPipeline(pipelineId);
-    plan = planning.plan(new PlanRequest(spec, runId));
+    // Temporal's run id: a UUID unique for ever, even where workflow ids repeat (an in-memory
+    // dev server that restarted). Not Workflow.randomUUID(): that would shift the ids of every
+    // later activity and break the replay of runs recorded before.
+    String runUid = Workflow.getInfo().getRunId();
+    plan = planning.plan(new PlanRequest(spec, runId, runUid));
     startReporter();
     warnings = plan.warnings() == null ? List.of() : plan.warnings();
     for (TablePlan table : plan.tables()) {
       tables.put(table.qualifiedName(), new TableCounters(table));
     }
+    databaseTwin =
+        Workflow.getVersion(TWIN_CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    if (!databaseTwin) {
+      stagingSchemaSteps(spec);
+      return;
+    }
 
+    copyUnderOneSnapshot(spec);
+
+    state = RunState.FINALIZING;
+    buildTwin.buildTwin(plan);
+    // Once the swap starts it runs to the end, so a cancel cannot leave the target between two
+    // states. The replaced twin waits aside until the run knows its outcome: a cancel that came
+    // meanwhile puts it back (CANCELLED means the old twin is exactly as it was), otherwise it is
+    // dropped or kept for rollback (SUCCEEDED means the new twin is in place).
+    swapStarted = true;
+    Workflow.newDetachedCancellationScope(() -> swapTwin.swapTwin(plan)).run();
+    if (mainScope.isCancelRequested()) {
+      Workflow.newDetachedCancellationScope(() -> swapTwin.undoSwap(plan)).run();
+      throw new CanceledFailure("cancelled during the swap: the old twin was put back");
+    }
+    Workflow.newDetachedCancellationScope(() -> swapTwin.finishSwap(plan)).run();
+  }
+
+  /**
+   * Builds the new twin's schema and copies every chunk under one exported source snapshot. When
+   * the snapshot is lost (its holder's connection or worker died) the build database is dropped and
+   * everything starts over under a new snapshot: a new epoch, so no chunk of two snapshots mixes.
+   */
+  private void copyUnderOneSnapshot(PipelineSpec spec) {
+    for (epoch = 1; ; epoch++) {
+      state = RunState.PREPARING;
+      snapshotLost = false;
+      createBuild.createBuildDatabase(plan, epoch);
+      int holderEpoch = epoch;
+      CancellationScope holder =
+          Workflow.newCancellationScope(
+              () ->
+                  Async.function(snapshots::holdSnapshot, plan, holderEpoch)
+                      .handle(
+                          (info, failure) -> {
+                            if (holderEpoch != epoch) {
+                              return null;
+                            }
+                            if (failure == null) {
+                              snapshot = info;
+                            } else if (!isCancel(failure)) {
+                              // released or not, a snapshot nobody holds can no longer be imported
+                              snapshotLost = true;
+                            }
+                            return null;
+                          }));
+      holder.run();
+      try {
+        loadSchema.loadSchema(plan, epoch);
+        state = RunState.COPYING;
+        if (copyTables(spec)) {
+          return;
+        }
+      } catch (ActivityFailure failure) {
+        if (!snapshotLost && !FailureTypes.SNAPSHOT_LOST.equals(failureType(failure))) {
+          throw failure;
+        }
+      }
+      // The snapshot is gone: start over under a new one.
+      holder.cancel("snapshot lost");
+      if (epoch >= MAX_EPOCHS) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the source snapshot was lost " + epoch + " times in a row (the connection holding it"
+                + " broke or its worker died); the old twin is unchanged",
+            FailureTypes.SNAPSHOT_LOST);
+      }
+      log.warn("source snapshot lost, copying again under a new one pipeline={} run={} epoch={}",
+          pipelineId, runId, epoch + 1);
+      discardBuild.discardBuild(plan);
+      Workflow.await(() -> runningTasks == 0);
+      for (TableCounters counters : tables.values()) {
+        counters.restart();
+      }
+    }
+  }
+
+  /** The staging-schema run of histories recorded before the database twin. */
+  private void stagingSchemaSteps(PipelineSpec spec) {
     state = RunState.PREPARING;
     prepareTarget.prepare(plan);
 
     state = RunState.COPYING;
-    copyTables(spec);
+    if (!copyTables(spec)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the source snapshot was lost", FailureTypes.SNAPSHOT_LOST);
+    }
 
     state = RunState.FINALIZING;
     buildTarget.build(plan);
-    // The swap is one short transaction: once we get here it runs to the end, so a cancel that
-    // arrives now cannot leave the target between two states.
     Workflow.newDetachedCancellationScope(() -> swapTarget.swap(plan)).run();
   }
 
-  /** Runs every chunk task, at most {@code maxActiveTasks} at once; the first failure stops it. */
-  private void copyTables(PipelineSpec spec) {
+  /**
+   * Runs every chunk task, at most {@code maxActiveTasks} at once. Returns false when the source
+   * snapshot was lost (the caller starts a new epoch); throws when a task failed.
+   *
+   * <p>The first failure does not cancel the sibling tasks with activity cancellations: it drops
+   * the build database, which makes every running attempt fail at once with nothing to retry
+   * against. Temporal's Java test server (the dev server) rejects a cancel of an activity whose
+   * sibling fails in the same instant, which stalled runs; this shape never sends one.
+   */
+  private boolean copyTables(PipelineSpec spec) {
     TaskActivities tasks =
         Workflow.newActivityStub(
             TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor()));
-    List<TableTask> queue = tasksOf(plan, spec);
+    List<TableTask> queue = tasksOf(plan, spec, epoch);
     int limit = Math.max(1, plan.maxActiveTasks());
+    firstFailure = null;
+    int taskEpoch = epoch;
 
     CancellationScope copyScope =
         Workflow.newCancellationScope(
             () -> {
-              for (TableTask task : queue) {
-                Workflow.await(() -> runningTasks < limit || firstFailure != null);
-                if (firstFailure != null) {
-                  return;
-                }
-                runningTasks++;
-                TableCounters counters = tables.get(task.sourceSchema() + "." + task.table());
-                counters.state = TableState.RUNNING;
-                emit(RunEventType.TASK_STARTED, task.taskId(), counters.table.qualifiedName(),
-                    null, task.estimatedRows(), null, null);
-                long taskStartedAt = Workflow.currentTimeMillis();
-                Promise<TaskResult> result = Async.function(tasks::run, task);
-                result.handle(
-                    (done, failure) -> {
-                      runningTasks--;
-                      if (failure == null) {
-                        counters.chunkDone(done);
-                        emit(RunEventType.TASK_SUCCEEDED, task.taskId(),
-                            counters.table.qualifiedName(), done.rows(), null,
-                            Workflow.currentTimeMillis() - taskStartedAt, null);
-                        progressOf(counters);
-                      } else {
-                        counters.chunkFailed(failure);
-                        if (counters.state == TableState.FAILED) {
-                          emit(RunEventType.TASK_FAILED, task.taskId(),
-                              counters.table.qualifiedName(), null, null,
-                              Workflow.currentTimeMillis() - taskStartedAt, counters.error);
-                          if (!reportingOff()) {
-                            outbox.add(new LogTailRequest(runId, pipelineId, task.taskId(),
-                                counters.error));
-                          }
-                        }
-                        if (firstFailure == null) {
-                          firstFailure = new TaskFailure(counters.table.qualifiedName(), failure);
-                        }
+          for (TableTask task : queue) {
+            Workflow.await(() -> runningTasks < limit || firstFailure != null || snapshotLost);
+            if (firstFailure != null || snapshotLost) {
+              return;
+            }
+            runningTasks++;
+            TableCounters counters = tables.get(task.sourceSchema() + "." + task.table());
+            counters.state = TableState.RUNNING;
+            emit(RunEventType.TASK_STARTED, task.taskId(), counters.table.qualifiedName(),
+                null, task.estimatedRows(), null, null);
+            long taskStartedAt = Workflow.currentTimeMillis();
+            Promise<TaskResult> result = Async.function(tasks::run, task);
+            result.handle(
+                (done, failure) -> {
+                  runningTasks--;
+                  if (databaseTwin && (taskEpoch != epoch || snapshotLost)) {
+                    // this epoch's copy is being thrown away: its results no longer count
+                    return null;
+                  }
+                  if (failure == null) {
+                    counters.chunkDone(done);
+                    emit(RunEventType.TASK_SUCCEEDED, task.taskId(),
+                        counters.table.qualifiedName(), done.rows(), null,
+                        Workflow.currentTimeMillis() - taskStartedAt, null);
+                    progressOf(counters);
+                  } else if (FailureTypes.SNAPSHOT_LOST.equals(failureType(failure))) {
+                    snapshotLost = true;
+                  } else if (firstFailure != null
+                      && FailureTypes.BUILD_DATABASE_GONE.equals(failureType(failure))) {
+                    // stopped because a sibling failed: not a failure of its own
+                    counters.chunkStopped();
+                  } else {
+                    counters.chunkFailed(failure);
+                    if (counters.state == TableState.FAILED) {
+                      emit(RunEventType.TASK_FAILED, task.taskId(),
+                          counters.table.qualifiedName(), null, null,
+                          Workflow.currentTimeMillis() - taskStartedAt, counters.error);
+                      if (!reportingOff()) {
+                        outbox.add(new LogTailRequest(runId, pipelineId, task.taskId(),
+                            counters.error));
                       }
-                      return null;
-                    });
-              }
+                    }
+                    if (firstFailure == null && !isCancel(failure)) {
+                      firstFailure = new TaskFailure(counters.table.qualifiedName(), failure);
+                    }
+                  }
+                  return null;
+                });
+          }
             });
     copyScope.run();
-    Workflow.await(() -> runningTasks == 0 || firstFailure != null);
+    Workflow.await(() -> runningTasks == 0 || firstFailure != null || snapshotLost);
+    if (snapshotLost && databaseTwin && firstFailure == null) {
+      return false;
+    }
     if (firstFailure != null) {
-      copyScope.cancel("table " + firstFailure.table + " failed");
+      if (databaseTwin) {
+        // stops every running attempt: they fail at once against a dropped database
+        discardBuild.discardBuild(plan);
+      } else {
+        copyScope.cancel("table " + firstFailure.table + " failed");
+      }
       Workflow.await(() -> runningTasks == 0);
       for (TableCounters counters : tables.values()) {
         if (counters.state == TableState.RUNNING || counters.state == TableState.PENDING) {
@@ -214,9 +366,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       }
       throw firstFailure.asApplicationFailure();
     }
+    return !snapshotLost;
   }
 
-  private static List<TableTask> tasksOf(RunPlan plan, PipelineSpec spec) {
+  private static List<TableTask> tasksOf(RunPlan plan, PipelineSpec spec, int epoch) {
     List<TableTask> tasks = new ArrayList<>();
     for (TablePlan table : plan.tables()) {
       if (table.mode() == TableMode.schema) {
@@ -232,7 +385,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 table.qualifiedName() + "#" + i,
                 plan.sourceConnection(),
                 plan.targetConnection(),
-                plan.stagingSchema(),
+                plan.buildDatabase(),
+                table.sourceSchema(),
                 table.sourceSchema(),
                 table.name(),
                 table.columns(),
@@ -242,7 +396,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 estimate,
                 spec.resources(),
                 spec.nodeSelector(),
-                spec.tolerations()));
+                spec.tolerations(),
+                epoch,
+                plan.runUid()));
       }
     }
     return tasks;
@@ -297,7 +453,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     Workflow.newDetachedCancellationScope(
             () -> {
               Workflow.await(() -> runningTasks == 0);
-              if (plan != null) {
+              if (plan != null && databaseTwin) {
+                discardBuild.discardBuild(plan);
+              } else if (plan != null) {
                 discardTarget.discard(plan);
               }
             })
@@ -452,17 +610,45 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     return tables.values().stream().mapToLong(t -> t.rowsDone).sum();
   }
 
-  /** The message of the innermost application failure: activities put the useful words there. */
+  /**
+   * The root cause in words: the message of the innermost application failure (activities put the
+   * useful, scrubbed words there), or what timed out.
+   */
   static String describe(Throwable failure) {
     Throwable t = failure;
     String message = failure.getMessage();
     while (t != null) {
       if (t instanceof ApplicationFailure app) {
         message = app.getOriginalMessage();
+      } else if (t instanceof TimeoutFailure timeout && !(t.getCause() instanceof ApplicationFailure)) {
+        message = "timed out (" + timeout.getTimeoutType().name().toLowerCase().replace("timeout_type_", "")
+            .replace('_', ' ') + "): the worker running it stopped answering";
       }
       t = t.getCause();
     }
     return message;
+  }
+
+  /** The type of the innermost application failure, or null. */
+  static String failureType(Throwable failure) {
+    String type = null;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure app) {
+        type = app.getType();
+      }
+    }
+    return type;
+  }
+
+  private static boolean isCancel(Throwable failure) {
+    return failure instanceof CanceledFailure
+        || (failure instanceof ActivityFailure && failure.getCause() instanceof CanceledFailure);
+  }
+
+  private static List<String> append(List<String> list, String item) {
+    List<String> out = new ArrayList<>(list);
+    out.add(item);
+    return out;
   }
 
   private static final class TaskFailure {
@@ -504,6 +690,23 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       chunksDone++;
       if (chunksDone == chunksTotal && state != TableState.FAILED) {
         state = TableState.COPIED;
+      }
+    }
+
+    /** A new epoch copies the table again from nothing. */
+    void restart() {
+      rowsDone = 0;
+      bytes = 0;
+      chunksDone = 0;
+      error = null;
+      boolean copies = table.mode() != TableMode.schema;
+      state = copies && chunksTotal > 0 ? TableState.PENDING : TableState.COPIED;
+    }
+
+    /** Stopped because another table failed. */
+    void chunkStopped() {
+      if (state != TableState.FAILED) {
+        state = TableState.CANCELLED;
       }
     }
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param heartbeatTimeoutSeconds a task that does not heartbeat for this long is retried (default 30)
  * @param maxAttempts attempts per task, retries included (default 5)
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutorSpec(
     Integer taskTimeoutMinutes, Integer heartbeatTimeoutSeconds, Integer maxAttempts) {

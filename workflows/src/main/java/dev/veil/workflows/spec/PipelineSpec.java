@@ -24,7 +24,7 @@ import java.util.Map;
  * @param nodeSelector pod node selector for the kubernetes executor
  * @param tolerations pod tolerations for the kubernetes executor
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineSpec(
     String id,

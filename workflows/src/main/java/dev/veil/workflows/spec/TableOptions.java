@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     with a fixed seed so that reruns pick the same rows
  * @param mode {@code copy} (default) copies rows; {@code schema} creates the table empty
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TableOptions(String where, Double sample, TableMode mode) {
   public TableMode effectiveMode() {

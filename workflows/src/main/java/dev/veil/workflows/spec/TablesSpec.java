@@ -14,7 +14,7 @@ import java.util.Map;
  * @param chunkRows tables estimated larger than this are split into chunks of about this many rows
  *     that copy in parallel and retry on their own (default 500000)
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record TablesSpec(
     List<String> include, List<String> exclude, Map<String, TableOptions> options, Long chunkRows) {
 

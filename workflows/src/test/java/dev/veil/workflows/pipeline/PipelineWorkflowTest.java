@@ -71,7 +71,7 @@ class PipelineWorkflowTest {
         runMinutes,
         null,
         new SourceSpec("prod", List.of("public")),
-        new TargetSpec("twin", "public"),
+        new TargetSpec("twin"),
         null,
         Map.of(),
         null,

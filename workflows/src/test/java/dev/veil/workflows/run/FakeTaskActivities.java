@@ -1,5 +1,8 @@
 package dev.veil.workflows.run;
 
+import dev.veil.workflows.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskHeartbeat;
@@ -36,6 +39,35 @@ final class FakeTaskActivities implements TaskActivities {
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Map<String, Behaviour> byTask = new ConcurrentHashMap<>();
   private volatile Behaviour otherwise = FakeTaskActivities::copy;
+  private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+  private final java.util.List<TableTask> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The run dropped its build database: running tasks fail as real ones would. */
+  private static volatile FakeTaskActivities current;
+  private volatile boolean databaseDropped;
+
+  FakeTaskActivities() {
+    current = this;
+  }
+
+  /** What discarding the build database does to running tasks: they fail, nothing to retry. */
+  void dropDatabase() {
+    databaseDropped = true;
+  }
+
+  /** A new build database (a new epoch). */
+  void createDatabase() {
+    databaseDropped = false;
+  }
+
+  /** Tasks that stopped because the run dropped its build database. */
+  Set<String> stopped() {
+    return Set.copyOf(stopped);
+  }
+
+  /** Every task executed, in order. */
+  java.util.List<TableTask> seen() {
+    return java.util.List.copyOf(seen);
+  }
 
   /** Task {@code taskId} ({@code schema.table#chunk}) behaves as {@code behaviour}. */
   FakeTaskActivities on(String taskId, Behaviour behaviour) {
@@ -52,11 +84,17 @@ final class FakeTaskActivities implements TaskActivities {
   @Override
   public TaskResult run(TableTask task) {
     runs.computeIfAbsent(task.taskId(), id -> new AtomicInteger()).incrementAndGet();
+    seen.add(task);
     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       return byTask.getOrDefault(task.taskId(), otherwise).run(task);
     } catch (ActivityCompletionException e) {
       cancelled.add(task.taskId());
+      throw e;
+    } catch (ApplicationFailure e) {
+      if (FailureTypes.BUILD_DATABASE_GONE.equals(e.getType())) {
+        stopped.add(task.taskId());
+      }
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -101,6 +139,11 @@ final class FakeTaskActivities implements TaskActivities {
     long deadline = System.nanoTime() + MAX_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       Activity.getExecutionContext().heartbeat(new TaskHeartbeat(task.taskId(), 0, 0));
+      FakeTaskActivities self = current;
+      if (self != null && self.databaseDropped) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the run's build database is gone", FailureTypes.BUILD_DATABASE_GONE);
+      }
       if (condition.getAsBoolean()) {
         return true;
       }

@@ -54,8 +54,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class PipelineRunReplayTest {
 
   private static final String RECORD = "veil.recordHistories";
-  private static final String SUCCESS = "histories/pipeline-run-success.json";
-  private static final String CANCELLED = "histories/pipeline-run-cancelled.json";
+  private static final String SUCCESS = "histories/pipeline-run-twin-success.json";
+  private static final String CANCELLED = "histories/pipeline-run-twin-cancelled.json";
+  private static final String SNAPSHOT_LOST = "histories/pipeline-run-twin-snapshot-lost.json";
+  /** Recorded before the database twin (staging schema, table swap): the old path replays. */
+  private static final String STAGING_SUCCESS = "histories/pipeline-run-success.json";
+  private static final String STAGING_CANCELLED = "histories/pipeline-run-cancelled.json";
 
   @Test
   @DisabledIfSystemProperty(named = RECORD, matches = "true")
@@ -69,23 +73,50 @@ class PipelineRunReplayTest {
     WorkflowReplayer.replayWorkflowExecution(history(CANCELLED), PipelineRunWorkflowImpl.class);
   }
 
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void runThatLostItsSnapshotReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        history(SNAPSHOT_LOST), PipelineRunWorkflowImpl.class);
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void stagingSchemaRunRecordedBeforeTheDatabaseTwinReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        history(STAGING_SUCCESS), PipelineRunWorkflowImpl.class);
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void cancelledStagingSchemaRunRecordedBeforeTheDatabaseTwinReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        history(STAGING_CANCELLED), PipelineRunWorkflowImpl.class);
+  }
+
   /** Records both histories into {@code src/test/resources/histories/}; see the class comment. */
   @Test
   @EnabledIfSystemProperty(named = RECORD, matches = "true")
   void recordHistories() throws Exception {
-    record(SUCCESS, new FakeTaskActivities(), run -> {
+    record(SUCCESS, new FakeTaskActivities(), twin -> {}, run -> {
       RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
       assertEquals(RunState.SUCCEEDED, summary.state());
     });
     FakeTaskActivities cancellable =
         new FakeTaskActivities().otherwise(FakeTaskActivities::untilCancelled);
-    record(CANCELLED, cancellable, run -> {
+    record(CANCELLED, cancellable, twin -> {}, run -> {
       WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
       FakeTaskActivities.await("two tasks run", () -> cancellable.inFlight() == 2);
       run.cancel(new CancelRequest("operator stopped it"));
       RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
       assertEquals(RunState.CANCELLED, summary.state());
     });
+    FakeTaskActivities losing = new FakeTaskActivities();
+    record(SNAPSHOT_LOST, losing, twin -> twin.loseSnapshot(1, () -> losing.seen().size() >= 2),
+        run -> {
+          RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
+          assertEquals(RunState.SUCCEEDED, summary.state());
+        });
   }
 
   @FunctionalInterface
@@ -94,8 +125,10 @@ class PipelineRunReplayTest {
   }
 
   /** Runs one scenario in a fresh test environment and writes its history as JSON. */
-  private static void record(String resource, FakeTaskActivities tasks, Scenario scenario)
-      throws Exception {
+  private static void record(String resource, FakeTaskActivities tasks,
+      java.util.function.Consumer<FakeTwin> twinSetUp, Scenario scenario) throws Exception {
+    FakeTwin twin = new FakeTwin(tasks);
+    twinSetUp.accept(twin);
     ConfigActivities config = activityMock(ConfigActivities.class);
     PlanningActivities planning = activityMock(PlanningActivities.class);
     TargetActivities target = activityMock(TargetActivities.class);
@@ -107,7 +140,6 @@ class PipelineRunReplayTest {
                 table("orders", 3, 30_000),
                 table("customers", 1, 900),
                 table("audit_log", TableMode.schema, List.<ChunkRange>of(), 5_000)));
-    when(target.swap(any())).thenReturn(new SwapResult(3, false));
 
     // a fixed identity keeps host names out of the committed files
     TestEnvironmentOptions options =
@@ -118,7 +150,7 @@ class PipelineRunReplayTest {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options)) {
       Worker worker = env.newWorker(Veil.TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
-      worker.registerActivitiesImplementations(config, planning, target, tasks);
+      worker.registerActivitiesImplementations(config, planning, target, twin, tasks);
       env.start();
       WorkflowClient client = env.getWorkflowClient();
       PipelineRunWorkflow run =

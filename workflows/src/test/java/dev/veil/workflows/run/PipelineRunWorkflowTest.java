@@ -71,6 +71,7 @@ class PipelineRunWorkflowTest {
   private final PlanningActivities planning = activityMock(PlanningActivities.class);
   private final TargetActivities target = activityMock(TargetActivities.class);
   private final FakeTaskActivities tasks = new FakeTaskActivities();
+  private final FakeTwin twin = new FakeTwin(tasks);
 
   private WorkflowClient client;
   private WorkflowOptions options;
@@ -80,8 +81,7 @@ class PipelineRunWorkflowTest {
     this.client = env.getWorkflowClient();
     this.options = options.toBuilder().setWorkflowId(RUN_ID).build();
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
-    when(target.swap(any())).thenReturn(new SwapResult(1, false));
-    worker.registerActivitiesImplementations(config, planning, target, tasks);
+    worker.registerActivitiesImplementations(config, planning, target, twin, tasks);
     env.start();
   }
 
@@ -121,14 +121,21 @@ class PipelineRunWorkflowTest {
     assertEquals(expectedRuns, tasks.runs(), "every chunk runs exactly once");
     // rows per chunk are 100, 110 and 120 (see FakeTaskActivities.rowsOf)
     assertEquals(4 * (100 + 110 + 120), summary.rows());
-    verify(target).prepare(plan);
-    verify(target).build(plan);
-    verify(target).swap(plan);
-    verify(target, never()).discard(any());
+    assertEquals(
+        Set.of("createBuildDatabase#1", "holdSnapshot#1", "loadSchema#1", "buildTwin",
+            "swapTwin", "finishSwap"),
+        Set.copyOf(twin.calls()), "one epoch, one snapshot, one swap, nothing discarded");
+    assertEquals(List.of("buildTwin", "swapTwin", "finishSwap"),
+        twin.calls().subList(twin.calls().size() - 3, twin.calls().size()));
+    tasks.seen().forEach(t -> {
+      assertEquals(plan.buildDatabase(), t.targetDatabase(), t.taskId());
+      assertEquals(1, t.epoch(), t.taskId());
+    });
+    verifyNoInteractions(target);
   }
 
   @Test
-  void cancelSignalDiscardsStagingAndNeverSwaps() throws InterruptedException {
+  void cancelSignalDropsTheBuildDatabaseAndNeverSwaps() throws InterruptedException {
     RunPlan plan = planned(plan(3, table("orders", 2, 2000), table("customers", 2, 2000)));
     tasks.otherwise(FakeTaskActivities::untilCancelled);
 
@@ -146,9 +153,9 @@ class PipelineRunWorkflowTest {
         "the fourth task never starts");
     assertEquals(tasks.runs().keySet(), tasks.cancelled(), "running tasks were cancelled");
     assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
-    verify(target, times(1)).discard(plan);
-    verify(target, never()).build(any());
-    verify(target, never()).swap(any());
+    assertEquals(1, count(twin.calls(), "discardBuild"), twin.calls().toString());
+    assertFalse(twin.calls().contains("buildTwin"));
+    assertFalse(twin.calls().contains("swapTwin"));
     RunProgress progress = run.progress();
     assertEquals(RunState.CANCELLED, progress.state());
     assertEquals("cancelled: r", progress.error());
@@ -171,9 +178,8 @@ class PipelineRunWorkflowTest {
     assertInstanceOf(CanceledFailure.class, failed.getCause());
     assertEquals(tasks.runs().keySet(), tasks.cancelled(), "running tasks were cancelled");
     assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
-    verify(target, times(1)).discard(plan);
-    verify(target, never()).build(any());
-    verify(target, never()).swap(any());
+    assertEquals(1, count(twin.calls(), "discardBuild"), twin.calls().toString());
+    assertFalse(twin.calls().contains("swapTwin"));
     assertEquals(RunState.CANCELLED, run.progress().state());
   }
 
@@ -200,13 +206,14 @@ class PipelineRunWorkflowTest {
     assertTrue(failure.getOriginalMessage().contains("boom"), failure.getMessage());
     assertEquals(
         Set.of("public.orders#1", "public.customers#0"),
-        tasks.cancelled(),
-        "the tasks running beside the failed one were cancelled");
+        tasks.stopped(),
+        "the tasks running beside the failed one were stopped by dropping the build database");
+    assertTrue(tasks.cancelled().isEmpty(), "no activity cancel was sent: " + tasks.cancelled());
     assertFalse(tasks.started("public.customers#1"), "no task starts after the failure");
     assertEquals(0, tasks.inFlight(), "the run waited for its tasks to stop");
-    verify(target, times(1)).discard(plan);
-    verify(target, never()).build(any());
-    verify(target, never()).swap(any());
+    assertTrue(twin.calls().contains("discardBuild"), twin.calls().toString());
+    assertFalse(twin.calls().contains("buildTwin"));
+    assertFalse(twin.calls().contains("swapTwin"));
 
     RunProgress progress = run.progress();
     assertEquals(RunState.FAILED, progress.state());
@@ -233,6 +240,7 @@ class PipelineRunWorkflowTest {
     assertEquals(problem, failure.getOriginalMessage());
     verify(planning, times(1)).plan(any());
     verifyNoInteractions(target);
+    assertTrue(twin.calls().isEmpty(), twin.calls().toString());
     assertTrue(tasks.runs().isEmpty(), "no task ran");
     RunProgress progress = run.progress();
     assertEquals(RunState.FAILED, progress.state());
@@ -317,9 +325,118 @@ class PipelineRunWorkflowTest {
     assertEquals(100 + 110, summary.rows());
   }
 
+  @Test
+  void tasksFailingInTheSameInstantFailTheRunPromptly() throws Exception {
+    // Both chunks fail together, over and over in the same instant; the Java test server used to
+    // stall such runs when the workflow answered with activity cancels (ACTIVITY_UNKNOWN).
+    planned(plan(4, table("orders", 4, 8000)));
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(4);
+    tasks.otherwise(
+        task -> {
+          try {
+            together.await(FakeTaskActivities.MAX_WAIT.toSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS);
+          } catch (java.util.concurrent.BrokenBarrierException
+              | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the four chunks never ran together", e);
+          }
+          throw ApplicationFailure.newNonRetryableFailure("check violation",
+              FailureTypes.TASK_FAILED);
+        });
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class,
+            () -> stub.getResult(30, java.util.concurrent.TimeUnit.SECONDS, RunSummary.class));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.TASK_FAILED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("check violation"), failure.getMessage());
+    assertEquals(RunState.FAILED, run.progress().state());
+    assertTrue(twin.calls().contains("discardBuild"), twin.calls().toString());
+  }
+
+  @Test
+  void lostSnapshotStartsTheCopyOverUnderANewOne() {
+    RunPlan plan = planned(plan(2, table("orders", 3, 9000), table("customers", 2, 4000)));
+    // epoch 1 loses its snapshot once two chunks are done; epoch 2 copies everything again
+    tasks.otherwise(FakeTaskActivities.copyOnceTrue(() -> true));
+    twin.loseSnapshot(1, () -> tasks.seen().size() >= 2);
+
+    RunSummary summary = newRun().run(PipelineRunInput.of(PIPELINE));
+
+    assertEquals(RunState.SUCCEEDED, summary.state());
+    assertEquals(100 + 110 + 120 + 100 + 110, summary.rows(), "no chunk counted twice");
+    List<String> calls = twin.calls();
+    assertEquals("createBuildDatabase#1", calls.get(0));
+    assertEquals(Set.of("holdSnapshot#1", "loadSchema#1"), Set.copyOf(calls.subList(1, 3)),
+        "the holder and the schema load start together");
+    assertTrue(calls.contains("discardBuild"), calls.toString());
+    assertTrue(calls.indexOf("createBuildDatabase#2") > calls.indexOf("discardBuild"),
+        calls.toString());
+    assertEquals("finishSwap", calls.get(calls.size() - 1));
+    Set<String> epoch2 = new java.util.TreeSet<>();
+    tasks.seen().stream().filter(t -> t.epoch() == 2).forEach(t -> epoch2.add(t.taskId()));
+    assertEquals(Set.of("public.orders#0", "public.orders#1", "public.orders#2",
+        "public.customers#0", "public.customers#1"), epoch2, "epoch 2 copies every chunk");
+    summary.tables().forEach(t -> assertEquals(TableState.COPIED, t.state(), t.table()));
+  }
+
+  @Test
+  void snapshotLostOverAndOverFailsTheRunClearly() {
+    planned(plan(1, table("orders", 1, 1000)));
+    tasks.otherwise(task -> {
+      FakeTaskActivities.heartbeatUntil(task, () -> false);
+      throw new IllegalStateException("never released");
+    });
+    twin.loseSnapshot(PipelineRunWorkflowImpl.MAX_EPOCHS, () -> !tasks.seen().isEmpty());
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> run.run(PipelineRunInput.of(PIPELINE)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.SNAPSHOT_LOST, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("lost 5 times"), failure.getMessage());
+    assertFalse(twin.calls().contains("swapTwin"));
+    assertEquals(RunState.FAILED, run.progress().state());
+  }
+
+  @Test
+  void cancelDuringTheSwapPutsTheOldTwinBackAndEndsCancelled() throws Exception {
+    planned(plan(1, table("orders", 1, 1000)));
+    java.util.concurrent.atomic.AtomicBoolean letSwapEnd =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    twin.swapWaitsFor(letSwapEnd::get);
+
+    PipelineRunWorkflow run = newRun();
+    WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
+    FakeTaskActivities.await("the swap runs", twin::swapping);
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    stub.cancel();
+    run.cancel(new CancelRequest("too late"));
+    letSwapEnd.set(true);
+
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(RunSummary.class));
+    assertInstanceOf(CanceledFailure.class, failed.getCause());
+    List<String> calls = twin.calls();
+    assertEquals(List.of("swapTwin", "undoSwap", "discardBuild"),
+        calls.subList(calls.indexOf("swapTwin"), calls.size()),
+        "the swap is undone, then the build database (the new twin) dropped");
+    assertFalse(calls.contains("finishSwap"), calls.toString());
+    assertEquals(RunState.CANCELLED, run.progress().state());
+  }
+
+  private static long count(List<String> calls, String call) {
+    return calls.stream().filter(call::equals).count();
+  }
+
   /** Makes planning return {@code plan} for this run. */
   private RunPlan planned(RunPlan plan) {
-    when(planning.plan(new PlanRequest(spec(), RUN_ID))).thenReturn(plan);
+    when(planning.plan(any())).thenReturn(plan);
     return plan;
   }
 

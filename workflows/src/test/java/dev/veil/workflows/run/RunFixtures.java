@@ -7,7 +7,6 @@ import dev.veil.workflows.Veil;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.ColumnPlan;
 import dev.veil.workflows.plan.RunPlan;
-import dev.veil.workflows.plan.TableDdl;
 import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.spec.ExecutorSpec;
 import dev.veil.workflows.spec.PipelineSpec;
@@ -41,7 +40,7 @@ final class RunFixtures {
         null,
         FAST_EXECUTOR,
         new SourceSpec("prod", List.of("public")),
-        new TargetSpec("twin", "public"),
+        new TargetSpec("twin"),
         null,
         Map.of(),
         null,
@@ -54,14 +53,18 @@ final class RunFixtures {
     return new RunPlan(
         PIPELINE,
         RUN_ID,
+        "3f1c9a52-7a0e-4c1e-9b4c-2d5f6e7a8b9c",
         "v1",
         "prod",
         "twin",
-        "public",
-        "veil_staging_1",
+        "twin",
+        "twin__veil_b3f1c9a527a0e",
+        List.of("public"),
         maxActiveTasks,
         List.of(tables),
-        List.of("public.orders.customer_id: foreign key to an excluded table"));
+        List.of(),
+        null,
+        List.of("foreign key orders_customer_id_fkey of public.orders is not created"));
   }
 
   /** A copied table split into {@code chunks} page ranges, the last one open-ended. */
@@ -85,8 +88,7 @@ final class RunFixtures {
         null,
         mode,
         chunks,
-        new TableDdl(List.of("CREATE TABLE \"veil_staging_1\".\"" + name + "\" ()"), List.of(),
-            List.of(), List.of()));
+        null);
   }
 
   /** A Mockito mock that Temporal accepts as an activity implementation. */

@@ -89,10 +89,10 @@ class RunReportingTest {
   @BeforeEach
   void start(TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
-    when(target.swap(any())).thenReturn(new SwapResult(2, false));
-    when(planning.plan(new PlanRequest(spec(), RUN_ID)))
+    when(planning.plan(any()))
         .thenReturn(plan(2, table("orders", 2, 2000), table("customers", 1, 500)));
-    worker.registerActivitiesImplementations(config, planning, target, tasks, reporting);
+    worker.registerActivitiesImplementations(
+        config, planning, target, new FakeTwin(tasks), tasks, reporting);
     env.start();
     WorkflowClient client = env.getWorkflowClient();
     run =

@@ -183,7 +183,7 @@ class KubernetesExecutorIT {
 
   private static PipelineSpec spec(String id, int maxActiveTasks) {
     return new PipelineSpec(id, "v1", null, maxActiveTasks, new ExecutorSpec(10, 10, 3),
-        new SourceSpec("src", List.of("public")), new TargetSpec("tgt", "public"),
+        new SourceSpec("src", List.of("public")), new TargetSpec("tgt"),
         new TablesSpec(null, null, null, 1000L),
         Map.of("public.customers.email", RuleSpec.of("email"),
             "public.orders.customer_email", RuleSpec.of("email"),
@@ -337,7 +337,7 @@ class KubernetesExecutorIT {
   @Test
   void restartedWorkerReattachesToTheRunningPodInsteadOfStartingASecond() throws Exception {
     spec = new PipelineSpec("restart", "v1", null, 1, new ExecutorSpec(10, 5, 5),
-        new SourceSpec("src", List.of("public")), new TargetSpec("tgt", "public"),
+        new SourceSpec("src", List.of("public")), new TargetSpec("tgt"),
         new TablesSpec(List.of("public.customers"), null, null, null),
         Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null);
     start(pod -> Behaviour.HOLD, Duration.ofMinutes(10));

@@ -1,0 +1,58 @@
+package dev.veil.activities;
+
+import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.executor.TaskActivitiesImpl;
+import dev.veil.activities.executor.TaskExecutor;
+import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.schema.PgTools;
+import dev.veil.activities.snapshot.SnapshotActivitiesImpl;
+import dev.veil.activities.twin.LegacyTargetActivitiesImpl;
+import dev.veil.activities.twin.TwinActivitiesImpl;
+import dev.veil.activities.twin.TwinDatabase;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The activity implementations a pipeline run needs, built in one place for the agent, the demo,
+ * the benchmarks and the tests: planning, the build database and swap, the snapshot holder, the
+ * table tasks, and the staging-schema steps that runs recorded before the database twin still
+ * call.
+ */
+public final class RunActivities {
+
+  private RunActivities() {}
+
+  /**
+   * @param pgTools finds pg_dump and pg_restore when a run first needs them (so an agent without
+   *     them still starts, and says what to install when a run needs them)
+   */
+  public static List<Object> create(
+      ConnectionRegistry connections, TaskExecutor executor, Supplier<PgTools> pgTools) {
+    TwinDatabase twin = new TwinDatabase(connections, memoized(pgTools));
+    return List.of(
+        new PlanningActivitiesImpl(connections),
+        new TwinActivitiesImpl(twin),
+        new SnapshotActivitiesImpl(connections, twin),
+        new LegacyTargetActivitiesImpl(connections),
+        new TaskActivitiesImpl(executor));
+  }
+
+  /** pg_dump and pg_restore from {@code binDir}, {@code VEIL_PG_BIN} or PATH, found once. */
+  public static Supplier<PgTools> pgTools(String binDirOrNull) {
+    return memoized(() -> PgTools.locate(binDirOrNull));
+  }
+
+  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
+  }
+}
