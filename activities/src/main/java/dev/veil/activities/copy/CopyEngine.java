@@ -58,14 +58,15 @@ public final class CopyEngine {
    */
   public TaskResult copy(TableTask task, Consumer<TaskHeartbeat> progress) throws SQLException {
     long started = System.nanoTime();
-    String session = RunSessions.taskApplicationName(task.runUid(), task.taskId());
-    Connection target = openBuild(task, session);
+    String targetSession = RunSessions.taskApplicationName(task.runUid(), task.taskId(), 't');
+    String sourceSession = RunSessions.taskApplicationName(task.runUid(), task.taskId(), 's');
+    Connection target = openBuild(task, targetSession);
     try (target;
-        Connection source = connections.open(task.sourceConnection(), session)) {
+        Connection source = connections.open(task.sourceConnection(), sourceSession)) {
       // An earlier attempt of this task that Temporal gave up on may still be streaming: end its
       // sessions so that it neither blocks this attempt nor writes behind it.
-      RunSessions.terminate(target, session);
-      RunSessions.terminate(source, session);
+      RunSessions.terminate(target, targetSession);
+      RunSessions.terminate(source, sourceSession);
       target.setAutoCommit(false);
       TaskResult done = recorded(target, task);
       if (done != null) {

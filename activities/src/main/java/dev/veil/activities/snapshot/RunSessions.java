@@ -32,9 +32,13 @@ public final class RunSessions {
     return prefix(runUid) + what.substring(0, Math.min(what.length(), 40));
   }
 
-  /** The {@code application_name} of one task's sessions, the same for each of its attempts. */
-  public static String taskApplicationName(String runUid, String taskId) {
-    return applicationName(runUid, "t" + shortHash(taskId));
+  /**
+   * The {@code application_name} of one task's session on one side ({@code 's'} source, {@code
+   * 't'} target), the same for each of its attempts. The sides differ because source and target
+   * may be one server: ending an earlier attempt's sessions must not end this attempt's other one.
+   */
+  public static String taskApplicationName(String runUid, String taskId, char side) {
+    return applicationName(runUid, side + shortHash(taskId));
   }
 
   private static String prefix(String runUid) {

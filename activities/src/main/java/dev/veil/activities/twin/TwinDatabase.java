@@ -228,8 +228,10 @@ public final class TwinDatabase {
         c.commit();
       }
       ConnectionSettings target = connections.settings(plan.targetConnection());
+      // every new database has schema public already: the dump's CREATE SCHEMA public would fail
       SchemaArchive.restore(pg, archive, target, plan.buildDatabase(), Section.PRE_DATA,
-          1, entry -> true, plan.twin().keepOwnership(), TOOL_TIMEOUT);
+          1, entry -> !("SCHEMA".equals(entry.desc()) && "public".equals(entry.tag())),
+          plan.twin().keepOwnership(), TOOL_TIMEOUT);
       List<SequenceValue> sequences;
       try (Connection src = connections.open(plan.sourceConnection(),
           RunSessions.applicationName(plan.runUid(), "schema"))) {

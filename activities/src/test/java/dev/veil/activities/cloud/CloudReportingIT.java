@@ -14,10 +14,9 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.executor.LocalTaskExecutor;
 import dev.veil.activities.executor.TaskActivitiesImpl;
-import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.scrub.Scrubber;
-import dev.veil.activities.target.TargetActivitiesImpl;
+import dev.veil.activities.RunActivities;
 import dev.veil.activities.testing.FakeCloudApi;
 import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
@@ -133,12 +132,11 @@ class CloudReportingIT {
             return Optional.of(spec);
           }
         };
-    worker.registerActivitiesImplementations(
-        new ConfigActivitiesImpl(source),
-        new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY))),
-        new CloudReportingActivities(client, recent, scrubber));
+    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
+        new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)), RunActivities.pgTools(null)));
+    activities.add(new ConfigActivitiesImpl(source));
+    activities.add(new CloudReportingActivities(client, recent, scrubber));
+    worker.registerActivitiesImplementations(activities.toArray());
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(

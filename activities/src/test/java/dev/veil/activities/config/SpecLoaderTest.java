@@ -24,7 +24,7 @@ class SpecLoaderTest {
       maxActiveTasks: 8
       executor: {taskTimeoutMinutes: 120, heartbeatTimeoutSeconds: 60, maxAttempts: 3}
       source: {connection: prod-db, schemas: [public, sales]}
-      target: {connection: twin-db, schema: twin}
+      target: {connection: twin-db}
       tables:
         include: [public.*, sales.order*]
         exclude: [public.audit_*]
@@ -88,7 +88,6 @@ class SpecLoaderTest {
     assertEquals(8, spec.effectiveMaxActiveTasks());
     assertEquals(3, spec.effectiveExecutor().maxAttempts());
     assertEquals(List.of("public", "sales"), spec.source().schemas());
-    assertEquals("twin", spec.target().effectiveSchema());
     assertEquals(12.5, spec.tables().options().get("sales.orders").sample());
     assertEquals(TableMode.schema, spec.tables().options().get("public.big_log").effectiveMode());
     assertEquals(250_000L, spec.tables().effectiveChunkRows());

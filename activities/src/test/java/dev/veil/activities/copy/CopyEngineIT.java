@@ -8,7 +8,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.plan.Planner;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.activities.target.TargetDatabase;
+import dev.veil.activities.testing.HeldBuild;
 import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.plan.ChunkRange;
@@ -49,86 +49,117 @@ class CopyEngineIT {
     databases.close();
   }
 
-  private static RunPlan prepared(String runId) throws Exception {
+  private static HeldBuild prepared(String runId) throws Exception {
     PipelineSpec spec = new PipelineSpec("engine", "v", null, 1, null,
         new SourceSpec("src", null), new TargetSpec("tgt"),
         new TablesSpec(List.of("public.customers"), null, null, null),
         Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null);
     RunPlan plan = new Planner(registry).plan(spec, runId);
-    new TargetDatabase(registry).prepare(plan);
-    return plan;
-  }
-
-  private static TableTask task(RunPlan plan) {
-    TablePlan t = plan.tables().get(0);
-    return new TableTask(plan.pipelineId(), plan.runId(), t.qualifiedName() + "#0", "src", "tgt",
-        plan.stagingSchema(), t.sourceSchema(), t.name(), t.columns(), null, null,
-        t.chunks().get(0), t.estimatedRows(), null, null, null);
+    return HeldBuild.prepare(registry, plan);
   }
 
   @Test
   void aRetriedChunkReturnsItsCommittedResultWithoutCopyingAgain() throws Exception {
-    RunPlan plan = prepared("engine-retry");
-    CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
-    TaskResult first = engine.copy(task(plan), hb -> {});
-    TaskResult second = engine.copy(task(plan), hb -> {});
-    assertEquals(20_000, first.rows());
-    assertEquals(first, second);
-    assertEquals(20_000L, count(plan));
+    try (HeldBuild plan = prepared("engine-retry")) {
+      CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+      TaskResult first = engine.copy(plan.task(), hb -> {});
+      TaskResult second = engine.copy(plan.task(), hb -> {});
+      assertEquals(20_000, first.rows());
+      assertEquals(first, second);
+      assertEquals(20_000L, count(plan));
+    }
   }
 
   @Test
   void aChunkStoppedMidwayLeavesNothingInStaging() throws Exception {
-    RunPlan plan = prepared("engine-stop");
-    CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
-    // stop at the first progress report, as a cancelled activity's heartbeat does; a slow
-    // filter makes sure the copy is still running when the first report comes
-    TableTask slow = task(plan);
-    TableTask stopped = new TableTask(slow.pipelineId(), slow.runId(), slow.taskId(),
-        slow.sourceConnection(), slow.targetConnection(), slow.stagingSchema(), slow.sourceSchema(),
-        slow.table(), slow.columns(), "pg_sleep(0.0002) IS NOT NULL", null, slow.chunk(),
-        slow.estimatedRows(), null, null, null);
-    assertThrows(IllegalStateException.class, () -> engine.copy(stopped, hb -> {
-      throw new IllegalStateException("cancelled");
-    }));
-    assertEquals(0L, count(plan));
-    // and the same chunk copies cleanly afterwards
-    assertEquals(20_000, engine.copy(task(plan), hb -> {}).rows());
-    assertEquals(20_000L, count(plan));
+    try (HeldBuild plan = prepared("engine-stop")) {
+      CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+      // stop at the first progress report, as a cancelled activity's heartbeat does; a slow
+      // filter (set on the task directly, as no spec may) keeps the copy running until then
+      TableTask t = plan.task();
+      TableTask slow = new TableTask(t.pipelineId(), t.runId(), t.taskId(), t.sourceConnection(),
+          t.targetConnection(), t.targetDatabase(), t.targetSchema(), t.sourceSchema(), t.table(),
+          t.columns(), "pg_sleep(0.0002) IS NOT NULL", null, t.chunk(), t.estimatedRows(), null,
+          null, null, t.epoch(), t.runUid());
+      assertThrows(IllegalStateException.class, () -> engine.copy(slow, hb -> {
+        throw new IllegalStateException("cancelled");
+      }));
+      assertEquals(0L, count(plan));
+      // and the same chunk copies cleanly afterwards
+      assertEquals(20_000, engine.copy(plan.task(), hb -> {}).rows());
+      assertEquals(20_000L, count(plan));
+    }
   }
 
   @Test
   void aWholeTableLoadsFrozenAndAllVisibleWhileChunksLoadPlain() throws Exception {
     CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
-    RunPlan whole = prepared("engine-freeze");
-    assertEquals(20_000, engine.copy(task(whole), hb -> {}).rows());
-    long[] frozen = visibility(whole);
-    assertTrue(frozen[0] > 0, "staging table has pages");
-    assertEquals(frozen[0], frozen[1], "every page all-visible");
-    assertEquals(frozen[0], frozen[2], "every page all-frozen");
+    long half;
+    try (HeldBuild whole = prepared("engine-freeze")) {
+      assertEquals(20_000, engine.copy(whole.task(), hb -> {}).rows());
+      long[] frozen = visibility(whole);
+      assertTrue(frozen[0] > 0, "the table has pages");
+      assertEquals(frozen[0], frozen[1], "every page all-visible");
+      assertEquals(frozen[0], frozen[2], "every page all-frozen");
+      half = Math.max(1, frozen[0] / 2);
+    }
 
-    // two chunks of one table share the staging table: neither may truncate it, so no FREEZE
-    RunPlan chunked = prepared("engine-chunks");
-    TableTask t = task(chunked);
-    long half = Math.max(1, frozen[0] / 2);
-    engine.copy(withChunk(t, "#0", new ChunkRange(0, half)), hb -> {});
-    engine.copy(withChunk(t, "#1", new ChunkRange(half, -1)), hb -> {});
-    assertEquals(20_000L, count(chunked));
-    assertEquals(0L, visibility(chunked)[2]);
+    // two chunks of one table share the table: neither may truncate it, so no FREEZE
+    try (HeldBuild chunked = prepared("engine-chunks")) {
+      TableTask t = chunked.task();
+      engine.copy(withChunk(t, "#0", new ChunkRange(0, half)), hb -> {});
+      engine.copy(withChunk(t, "#1", new ChunkRange(half, -1)), hb -> {});
+      assertEquals(20_000L, count(chunked));
+      assertEquals(0L, visibility(chunked)[2]);
+    }
+  }
+
+  @Test
+  void aChunkReadsUnderTheRunsSnapshotNotTheSourceAsItIsNow() throws Exception {
+    try (HeldBuild plan = prepared("engine-snapshot")) {
+      // rows written after the snapshot was exported are not part of the copy
+      try (Connection c = TestPostgres.connect(databases.source());
+          Statement s = c.createStatement()) {
+        s.execute("INSERT INTO public.customers (email, full_name, phone, note, tier, profile)"
+            + " SELECT 'late' || g || '@example.com', 'Late Comer', '555', NULL, tier, profile"
+            + " FROM public.customers, generate_series(1, 3) g WHERE id = 1");
+      }
+      try {
+        CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+        assertEquals(20_000, engine.copy(plan.task(), hb -> {}).rows());
+        assertEquals(20_000L, count(plan));
+      } finally {
+        try (Connection c = TestPostgres.connect(databases.source());
+            Statement s = c.createStatement()) {
+          s.execute("DELETE FROM public.customers WHERE full_name = 'Late Comer'");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aChunkOfARunWhoseBuildDatabaseWasDroppedStopsAsGoneNotAsAFailure() throws Exception {
+    HeldBuild plan = prepared("engine-gone");
+    TableTask task = plan.task();
+    plan.close();
+    CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+    assertThrows(CopyEngine.BuildDatabaseGoneException.class,
+        () -> engine.copy(task, hb -> {}));
   }
 
   private static TableTask withChunk(TableTask t, String suffix, ChunkRange chunk) {
     return new TableTask(t.pipelineId(), t.runId(), t.table() + suffix, t.sourceConnection(),
-        t.targetConnection(), t.stagingSchema(), t.sourceSchema(), t.table(), t.columns(),
-        t.where(), t.sample(), chunk, t.estimatedRows(), null, null, null);
+        t.targetConnection(), t.targetDatabase(), t.targetSchema(), t.sourceSchema(), t.table(),
+        t.columns(), t.where(), t.sample(), chunk, t.estimatedRows(), null, null, null,
+        t.epoch(), t.runUid());
   }
 
   /** Pages, all-visible pages and all-frozen pages of the staging table (pg_visibility). */
-  private static long[] visibility(RunPlan plan) throws Exception {
-    try (Connection c = TestPostgres.connect(targetDb);
+  private static long[] visibility(HeldBuild plan) throws Exception {
+    try (Connection c = TestPostgres.connect(plan.settings());
         Statement s = c.createStatement()) {
       s.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility");
-      String table = "'" + plan.stagingSchema() + ".customers'";
+      String table = "'public.customers'";
       try (ResultSet rs = s.executeQuery("SELECT pg_relation_size(" + table + ")"
           + " / current_setting('block_size')::bigint, v.all_visible, v.all_frozen"
           + " FROM pg_visibility_map_summary(" + table + ") v")) {
@@ -138,10 +169,10 @@ class CopyEngineIT {
     }
   }
 
-  private static long count(RunPlan plan) throws Exception {
-    try (Connection c = TestPostgres.connect(targetDb);
+  private static long count(HeldBuild plan) throws Exception {
+    try (Connection c = TestPostgres.connect(plan.settings());
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + plan.stagingSchema() + ".customers")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM public.customers")) {
       rs.next();
       return rs.getLong(1);
     }

@@ -11,7 +11,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.plan.Planner;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.activities.target.TargetDatabase;
+import dev.veil.activities.testing.HeldBuild;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.TablePlan;
@@ -83,8 +83,20 @@ class TypedRulesIT {
     registry = new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb));
   }
 
+  private static final List<HeldBuild> BUILDS = new java.util.ArrayList<>();
+
+  /** The plan's build database, held until the class is done (then dropped). */
+  private static HeldBuild held(RunPlan plan) throws Exception {
+    HeldBuild build = HeldBuild.prepare(registry, plan);
+    BUILDS.add(build);
+    return build;
+  }
+
   @AfterAll
-  static void drop() {
+  static void drop() throws Exception {
+    for (HeldBuild build : BUILDS) {
+      build.close();
+    }
     TestPostgres.dropDatabase(sourceDb);
     TestPostgres.dropDatabase(targetDb);
   }
@@ -146,15 +158,13 @@ class TypedRulesIT {
   @Test
   void everyTypedRuleWritesValidValuesThatKeepTheirPromise() throws Exception {
     RunPlan plan = new Planner(registry).plan(spec(List.of("public.people", "public.orders"), RULES), "typed-1");
-    new TargetDatabase(registry).prepare(plan);
+    HeldBuild build = held(plan);
     CopyEngine engine = new CopyEngine(registry, MaskingKey.of("typed-rules-key-0123456789"));
     for (TablePlan t : plan.tables()) {
-      engine.copy(new TableTask(plan.pipelineId(), plan.runId(), t.qualifiedName() + "#0", "src",
-          "tgt", plan.stagingSchema(), t.sourceSchema(), t.name(), t.columns(), null, null,
-          t.chunks().get(0), t.estimatedRows()), hb -> {});
+      engine.copy(build.task(t, 0), hb -> {});
     }
     Map<Integer, Map<String, Object>> before = rows(sourceDb, SELECT + "people");
-    Map<Integer, Map<String, Object>> after = rows(targetDb, SELECT + plan.stagingSchema() + ".people");
+    Map<Integer, Map<String, Object>> after = rows(build.settings(), SELECT + "public.people");
     assertEquals(ROWS, after.size());
     java.util.Set<Object> tokens = new java.util.HashSet<>();
     for (int id : before.keySet()) {
@@ -205,8 +215,8 @@ class TypedRulesIT {
     }
     // a join on the pseudonymised email returns what the join on the real one returned
     assertEquals(count(sourceDb, "SELECT count(*) FROM orders o JOIN people p USING (email)"),
-        count(targetDb, "SELECT count(*) FROM " + plan.stagingSchema() + ".orders o JOIN "
-            + plan.stagingSchema() + ".people p USING (email)"));
+        count(build.settings(), "SELECT count(*) FROM public.orders o JOIN "
+            + "public.people p USING (email)"));
   }
 
   private static long count(ConnectionSettings db, String sql) throws Exception {
@@ -251,15 +261,13 @@ class TypedRulesIT {
         "public.visits.code", rule("constant_per_row", "template", "visit-{{row.id}}-{{row.email}}"),
         "public.visits.visited", rule("date_shift", "days", "100", "by", "person_id"),
         "public.visits.seen_at", rule("date_shift", "days", "100", "by", "person_id"))), "rows-1");
-    new TargetDatabase(registry).prepare(plan);
+    HeldBuild build = held(plan);
     TablePlan t = plan.tables().get(0);
-    new CopyEngine(registry, MaskingKey.of("typed-rules-key-0123456789")).copy(new TableTask(
-        plan.pipelineId(), plan.runId(), "visits#0", "src", "tgt", plan.stagingSchema(),
-        t.sourceSchema(), t.name(), t.columns(), null, null, t.chunks().get(0), t.estimatedRows()),
+    new CopyEngine(registry, MaskingKey.of("typed-rules-key-0123456789")).copy(build.task(t, 0),
         hb -> {});
     String select = "SELECT id, person_id, visited, seen_at, code, email FROM ";
     Map<Integer, Map<String, Object>> before = rows(sourceDb, select + "visits");
-    Map<Integer, Map<String, Object>> after = rows(targetDb, select + plan.stagingSchema() + ".visits");
+    Map<Integer, Map<String, Object>> after = rows(build.settings(), select + "public.visits");
     Map<Object, Long> shiftByPerson = new HashMap<>();
     java.util.Set<Long> shifts = new java.util.HashSet<>();
     for (int id : before.keySet()) {

@@ -39,7 +39,7 @@ class TaskActivitiesImplTest {
           throw thrown;
         }));
     TaskActivities activities = env.newActivityStub(TaskActivities.class);
-    TableTask task = new TableTask("p", "r", "public.t#0", "src", "tgt", "stage", "public", "t",
+    TableTask task = new TableTask("p", "r", "public.t#0", "src", "tgt", "build", "public", "public", "t",
         List.of(), null, null, null, 0);
     ActivityFailure failure = assertThrows(ActivityFailure.class, () -> activities.run(task));
     return (ApplicationFailure) failure.getCause();

@@ -11,9 +11,8 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.executor.LocalTaskExecutor;
 import dev.veil.activities.executor.TaskActivitiesImpl;
-import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.activities.target.TargetActivitiesImpl;
+import dev.veil.activities.RunActivities;
 import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.workflows.Veil;
@@ -97,12 +96,11 @@ class PipelineRunIT {
             return Optional.ofNullable(specs.get(id));
           }
         };
-    worker.registerActivitiesImplementations(
-        new ConfigActivitiesImpl(source),
-        new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(
-            new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef"))));
+    List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
+        new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef")),
+        RunActivities.pgTools(null)));
+    activities.add(new ConfigActivitiesImpl(source));
+    worker.registerActivitiesImplementations(activities.toArray());
     env.start();
     client = env.getWorkflowClient();
   }

@@ -1,5 +1,7 @@
 package dev.veil.activities.testing;
 
+import java.util.List;
+
 import dev.veil.activities.db.ConnectionSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,19 +39,23 @@ public final class SampleDatabases implements AutoCloseable {
     return target;
   }
 
-  /** Empties the target: no twin, no run ledger, as before a first run. */
+  /** No twin at all, as before a first run: the target's database is dropped. */
   public void resetTarget() throws SQLException {
-    try (Connection c = TestPostgres.connect(target);
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS public CASCADE");
-      s.execute("CREATE SCHEMA public");
-      s.execute("DROP SCHEMA IF EXISTS _veil CASCADE");
-    }
+    TestPostgres.dropDatabases(target.database());
+  }
+
+  /** Databases on the test server made for the target's twin, besides the twin itself. */
+  public List<String> leftovers() throws SQLException {
+    return TestPostgres.databasesLike(target.database() + "\\_\\_veil\\_%");
   }
 
   @Override
   public void close() {
     TestPostgres.dropDatabase(source);
-    TestPostgres.dropDatabase(target);
+    try {
+      TestPostgres.dropDatabases(target.database());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

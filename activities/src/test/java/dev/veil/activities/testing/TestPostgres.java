@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -88,6 +89,37 @@ public final class TestPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test database " + name, e);
     }
+  }
+
+  /**
+   * Drops {@code twin} and every database Veil made around it ({@code <twin>__veil_…}: build
+   * databases, replaced and previous twins).
+   */
+  public static void dropDatabases(String twin) throws SQLException {
+    List<String> names = new java.util.ArrayList<>(databasesLike(twin + "\\_\\_veil\\_%"));
+    names.add(twin);
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      for (String name : names) {
+        s.execute("DROP DATABASE IF EXISTS \"" + name.replace("\"", "\"\"") + "\" WITH (FORCE)");
+      }
+    }
+  }
+
+  /** Names of the test server's databases matching a {@code LIKE} pattern. */
+  public static List<String> databasesLike(String pattern) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (Connection c = admin();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE ? ORDER BY 1")) {
+      ps.setString(1, pattern);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
   public static Connection connect(ConnectionSettings settings) throws SQLException {

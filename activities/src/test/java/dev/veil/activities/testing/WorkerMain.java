@@ -6,9 +6,8 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.executor.LocalTaskExecutor;
 import dev.veil.activities.executor.TaskActivitiesImpl;
-import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.activities.target.TargetActivitiesImpl;
+import dev.veil.activities.RunActivities;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -47,12 +46,11 @@ public final class WorkerMain {
                 "src", new ConnectionSettings(args[1], args[3], null, Map.of()),
                 "tgt", new ConnectionSettings(args[2], args[3], null, Map.of())));
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new ConfigActivitiesImpl(new LocalFolderPipelineSource(Path.of(args[4]))),
-        new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(
-            new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789"))));
+    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
+        new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
+        RunActivities.pgTools(null)));
+    activities.add(new ConfigActivitiesImpl(new LocalFolderPipelineSource(Path.of(args[4]))));
+    worker.registerActivitiesImplementations(activities.toArray());
     factory.start();
     System.out.println("READY");
     System.out.flush();

@@ -12,8 +12,7 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.executor.TaskActivitiesImpl;
-import dev.veil.activities.plan.PlanningActivitiesImpl;
-import dev.veil.activities.target.TargetActivitiesImpl;
+import dev.veil.activities.RunActivities;
 import dev.veil.activities.testing.SampleDatabases;
 import dev.veil.activities.testing.TestKubelet;
 import dev.veil.activities.testing.TestKubelet.Behaviour;
@@ -174,11 +173,10 @@ class KubernetesExecutorIT {
         return Optional.ofNullable(spec).filter(s -> s.id().equals(id));
       }
     };
-    worker.registerActivitiesImplementations(
-        new ConfigActivitiesImpl(source),
-        new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(new KubernetesTaskExecutor(client, settings(pendingTimeout))));
+    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
+        new KubernetesTaskExecutor(client, settings(pendingTimeout)), RunActivities.pgTools(null)));
+    activities.add(new ConfigActivitiesImpl(source));
+    worker.registerActivitiesImplementations(activities.toArray());
   }
 
   private static PipelineSpec spec(String id, int maxActiveTasks) {

@@ -30,7 +30,8 @@ class PodSpecsTest {
         "public.Order_Items#3",
         "prod-replica",
         "staging-db",
-        "veil_stage_abc",
+        "staging__veil_b0123456789ab",
+        "public",
         "public",
         "Order_Items",
         List.of(),
@@ -40,7 +41,9 @@ class PodSpecsTest {
         rows,
         resources,
         Map.of("disk", "ssd"),
-        List.of(new Toleration("dedicated", "Equal", "veil", "NoSchedule", null)));
+        List.of(new Toleration("dedicated", "Equal", "veil", "NoSchedule", null)),
+        1,
+        "0b7a3c1e-4f2d-4a5b-9c8d-7e6f5a4b3c2d");
   }
 
   private static KubernetesSettings settings(Map<String, Quantity> maxLimits) {
