@@ -145,7 +145,7 @@ public final class SchemaArchive {
       }
       command.add(archive.toString());
       ToolRun.run("pg_restore", command, null, out, Duration.ofMinutes(2), "listing the schema archive");
-      return Files.readString(out, StandardCharsets.UTF_8);
+      return new String(Files.readAllBytes(out), StandardCharsets.UTF_8); // lenient: names in any encoding
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -252,6 +252,22 @@ class SchemaArchiveIT {
     assertTrue(tables(now).contains("after_snapshot"));
   }
 
+  @Test
+  void aDumpWritesNothingSoASourceThatRefusesWritesWorks() throws Exception {
+    ConnectionSettings db = RichSchema.createSource("veil_schema_ro");
+    twins.add(db);
+    try (Connection c = TestPostgres.connect(db);
+        Statement s = c.createStatement()) {
+      // as on a hot standby, every transaction of a new session is read-only
+      s.execute("ALTER DATABASE " + SchemaDumps.databaseOf(db) + " SET default_transaction_read_only = on");
+    }
+    Path readOnly = dir.resolve("ro.dump");
+    SchemaArchive.dump(tools, db, RichSchema.SCHEMAS, null, false, readOnly, TIMEOUT);
+    assertEquals(
+        SchemaArchive.toc(tools, archive).stream().map(TocEntry::desc).sorted().toList(),
+        SchemaArchive.toc(tools, readOnly).stream().map(TocEntry::desc).sorted().toList());
+  }
+
   private static Set<String> tables(Path dump) {
     return SchemaArchive.toc(tools, dump).stream()
         .filter(e -> e.desc().equals("TABLE"))

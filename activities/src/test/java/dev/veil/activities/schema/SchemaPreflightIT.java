@@ -66,11 +66,23 @@ class SchemaPreflightIT {
 
   @Test
   void theLocalPgDumpFitsTheTestServer() throws Exception {
-    try (Connection s = TestPostgres.connect(source)) {
-      int serverVersion = s.getMetaData().getDatabaseMajorVersion() * 10000;
+    try (Connection s = TestPostgres.connect(source);
+        Connection t = TestPostgres.connect(target)) {
+      assertEquals(List.of(), SchemaPreflight.pgToolProblems(null, s, t));
+      int serverVersion = SchemaPreflight.serverVersionNum(s);
+      assertEquals(s.getMetaData().getDatabaseMajorVersion(), serverVersion / 10000);
       PgTools tools = PgTools.locate(null);
-      assertEquals(List.of(), tools.problemsFor(serverVersion));
       assertEquals(1, tools.problemsFor((tools.majorVersion() + 1) * 10000).size());
+    }
+  }
+
+  @Test
+  void aConfiguredDirectoryWithoutAClientIsReportedAsAProblem() throws Exception {
+    try (Connection s = TestPostgres.connect(source)) {
+      List<String> problems = SchemaPreflight.pgToolProblems("/nonexistent/veil-bin", s, null);
+      assertEquals(1, problems.size());
+      assertTrue(problems.get(0).startsWith("postgres.binDir /nonexistent/veil-bin has no executable pg_dump"), problems.get(0));
+      assertTrue(problems.get(0).contains("apt-get install postgresql-client"), problems.get(0));
     }
   }
 }
