@@ -209,6 +209,20 @@ class SchemaArchiveIT {
   }
 
   @Test
+  void aPostDataFailureOnLoadedRowsNamesTheConstraintButNoRowValue() throws SQLException {
+    ConnectionSettings twin = newTwin();
+    restore(twin, Section.PRE_DATA, 1);
+    try (Connection c = TestPostgres.connect(twin);
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO shop.products (sku, name, price) VALUES ('leaky-sku-4711', 'a', 1), ('leaky-sku-4711', 'b', 2)");
+    }
+    SchemaToolException e =
+        assertThrows(SchemaToolException.class, () -> restore(twin, Section.POST_DATA, 2));
+    assertTrue(e.getMessage().contains("products_sku_key"), e.getMessage());
+    assertFalse(e.getMessage().contains("leaky-sku-4711"), e.getMessage());
+  }
+
+  @Test
   void aFailingDumpSaysWhyWithoutThePassword() {
     String url = source.url().replaceAll("/[^/?]+(\\?.*)?$", "/veil_no_such_database");
     ConnectionSettings missing =
