@@ -165,6 +165,43 @@ class SchemaArchiveIT {
   }
 
   @Test
+  void sectionsMatchPgRestoresOwnForGrantsDefaultPrivilegesStatisticsAndEventTriggers() throws Exception {
+    ConnectionSettings db = TestPostgres.createDatabase("veil_schema_kinds");
+    twins.add(db);
+    try (Connection c = TestPostgres.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (a int, b int)");
+      s.execute("ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID");
+      s.execute("COMMENT ON CONSTRAINT t_a_check ON t IS 'checked later'");
+      s.execute("CREATE DOMAIN positive AS int");
+      s.execute("ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID");
+      s.execute("CREATE STATISTICS t_ab (dependencies) ON a, b FROM t");
+      s.execute("COMMENT ON STATISTICS t_ab IS 'a and b go together'");
+      s.execute("GRANT SELECT ON t TO PUBLIC");
+      s.execute("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC");
+      s.execute("CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$");
+      s.execute("CREATE EVENT TRIGGER veil_test_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl()");
+    }
+    Path kinds = dir.resolve("kinds.dump");
+    SchemaArchive.dump(tools, db, List.of(), null, true, kinds, TIMEOUT);
+    List<TocEntry> toc = SchemaArchive.toc(tools, kinds);
+    Set<String> descs = toc.stream().map(TocEntry::desc).collect(Collectors.toSet());
+    assertTrue(
+        descs.containsAll(Set.of("CHECK CONSTRAINT", "STATISTICS", "ACL", "DEFAULT ACL", "EVENT TRIGGER", "COMMENT")),
+        descs.toString());
+    for (Section section : Section.values()) {
+      Set<Integer> byPgRestore =
+          TocEntry.parseList(SchemaArchive.list(tools, kinds, section)).stream()
+              .map(TocEntry::dumpId)
+              .collect(Collectors.toSet());
+      Set<Integer> ours =
+          toc.stream().filter(e -> e.section().equals(section.option())).map(TocEntry::dumpId)
+              .collect(Collectors.toSet());
+      assertEquals(byPgRestore, ours, section.option() + " in " + toc);
+    }
+  }
+
+  @Test
   void theListFilterLeavesOutAChosenForeignKey() throws SQLException {
     ConnectionSettings twin = newTwin();
     restore(twin, Section.PRE_DATA, 1);
