@@ -11,6 +11,22 @@ COPY . .
 RUN mvn -B -q -DskipTests clean package -pl worker-app -am
 
 FROM eclipse-temurin:17-jre
+# pg_dump/pg_restore for the twin's schema: from the PostgreSQL apt repository (PGDG), version 17,
+# which dumps sources of PostgreSQL 17 and older (the distribution's client is older).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+      https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && . /etc/os-release \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-17 \
+ && apt-get purge -y --auto-remove curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && /usr/lib/postgresql/17/bin/pg_dump --version
+ENV VEIL_PG_BIN=/usr/lib/postgresql/17/bin
 RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin veil \
  && printf '#!/bin/sh\nexec java ${VEIL_JAVA_OPTS:-} -jar /opt/veil/veil.jar "$@"\n' > /usr/local/bin/veil \
  && chmod 0755 /usr/local/bin/veil

@@ -2,6 +2,7 @@ package dev.veil.activities.schema;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.db.SafeErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ public final class SchemaArchive {
         extensions = extensionsToDump(c, schemas);
       } catch (SQLException e) {
         throw new SchemaToolException(
-            "pg_dump", -1, false, "cannot read the source's extensions: " + e.getMessage());
+            "pg_dump", -1, false, "cannot read the source's extensions: " + SafeErrors.describe(e));
       }
     }
     LibpqConnection connection = LibpqConnection.of(source, null, "veil-pg_dump");
@@ -145,7 +146,7 @@ public final class SchemaArchive {
       }
       command.add(archive.toString());
       ToolRun.run("pg_restore", command, null, out, Duration.ofMinutes(2), "listing the schema archive");
-      return Files.readString(out, StandardCharsets.UTF_8);
+      return new String(Files.readAllBytes(out), StandardCharsets.UTF_8); // lenient: names in any encoding
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

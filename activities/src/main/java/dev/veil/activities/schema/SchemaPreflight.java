@@ -45,6 +45,36 @@ public final class SchemaPreflight {
     return missingExtensions(installed, available, superuser, schemas);
   }
 
+  /**
+   * What keeps pg_dump/pg_restore from copying the schema of {@code source} into {@code
+   * targetOrNull}'s server: no client found (with how to install one), a pg_dump older than the
+   * source, a pg_restore older than pg_dump, a target older than the source. Empty when all fit.
+   *
+   * @param binDirOrNull {@code postgres.binDir}, as {@link PgTools#locate} takes it
+   */
+  public static List<String> pgToolProblems(
+      String binDirOrNull, Connection source, Connection targetOrNull) throws SQLException {
+    PgTools tools;
+    try {
+      tools = PgTools.locate(binDirOrNull);
+    } catch (IllegalStateException e) {
+      return List.of(e.getMessage());
+    }
+    int sourceVersion = serverVersionNum(source);
+    return targetOrNull == null
+        ? tools.problemsFor(sourceVersion)
+        : tools.problemsFor(sourceVersion, serverVersionNum(targetOrNull));
+  }
+
+  /** {@code server_version_num}, e.g. 170002. */
+  static int serverVersionNum(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('server_version_num')::int");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   /** The logic of {@link #missingExtensions(Connection, Connection, List)} on plain data. */
   static List<String> missingExtensions(
       List<SourceExtension> installed,

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs pg_dump or pg_restore to completion or until a timeout, with the password only in the
  * child's environment. stderr goes to a temporary file (no pipe to drain, no deadlock) and, on
- * failure, into the exception: its last {@value #STDERR_TAIL} characters, scrubbed.
+ * failure, into the exception: its last {@value #STDERR_TAIL} characters, scrubbed of secrets
+ * and row values ({@link #scrub}).
  */
 final class ToolRun {
 
@@ -86,8 +87,11 @@ final class ToolRun {
   /** Kills the tool and its children (pg_restore -j forks workers). */
   private static void kill(Process process) {
     if (process != null) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      // the children as they are now, then the parent first: killed after its children, a
+      // parent could still act on their death before its own
+      List<ProcessHandle> children = process.descendants().toList();
       process.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
       try {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -104,6 +108,27 @@ final class ToolRun {
     if (text.length() > STDERR_TAIL) {
       text = "…" + text.substring(text.length() - STDERR_TAIL);
     }
-    return ": " + scrubber.scrub(text);
+    return ": " + scrub(scrubber, text);
+  }
+
+  /**
+   * Secrets out of every line; row values out of the lines that carry them. Post-data runs after
+   * the load, so a unique index or foreign key that fails reports the offending row's key in its
+   * {@code DETAIL} ({@code Key (email)=(…) is duplicated}) and a failed statement may quote data in
+   * its {@code CONTEXT}: those lines lose every value ({@link Scrubber#scrubLog}). The other lines
+   * keep their quoted object names, which say what failed.
+   */
+  static String scrub(Scrubber scrubber, String stderr) {
+    StringBuilder out = new StringBuilder();
+    for (String line : stderr.split("\\R", -1)) {
+      String trimmed = line.stripLeading();
+      boolean mayCarryValues =
+          trimmed.startsWith("DETAIL:") || trimmed.startsWith("CONTEXT:") || trimmed.contains("Key (");
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      out.append(mayCarryValues ? scrubber.scrubLog(line) : scrubber.scrub(line));
+    }
+    return out.toString();
   }
 }

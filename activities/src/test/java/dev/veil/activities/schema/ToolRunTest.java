@@ -69,6 +69,18 @@ class ToolRunTest {
   }
 
   @Test
+  void rowValuesInDetailLinesAreMaskedWhileObjectNamesStay() {
+    String stderr =
+        "pg_restore: error: could not execute query: ERROR:  could not create unique index \"customers_email_key\"\n"
+            + "DETAIL:  Key (email)=(anna.schmidt@example.com) is duplicated.\n"
+            + "Command was: ALTER TABLE ONLY shop.customers ADD CONSTRAINT customers_email_key UNIQUE (email);";
+    String scrubbed = ToolRun.scrub(new dev.veil.activities.scrub.Scrubber(), stderr);
+    assertFalse(scrubbed.contains("anna.schmidt"), scrubbed);
+    assertTrue(scrubbed.contains("could not create unique index \"customers_email_key\""), scrubbed);
+    assertTrue(scrubbed.contains("Command was: ALTER TABLE ONLY shop.customers ADD CONSTRAINT customers_email_key"), scrubbed);
+  }
+
+  @Test
   void aToolPastItsTimeoutIsKilledAndSaysSo() {
     Path marker = dir.resolve("finished");
     SchemaToolException e =
