@@ -417,7 +417,7 @@ public final class Planner {
           + c.type() + (c.notNull() ? " NOT NULL" : "") + ") as " + entry.what()
           + " (pattern '" + entry.pattern() + "'), and no rule fits it: "
           + String.join("; ", refusals)
-          + ". Give it an explicit rule that fits, or rule: passthrough if it holds no "
+          + ". Give it an explicit rule that fits, or rule: passthrough if it is not "
           + entry.what());
       return null;
     }
