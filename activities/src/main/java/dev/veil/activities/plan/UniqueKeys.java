@@ -155,17 +155,8 @@ final class UniqueKeys {
     return new Masking(type.name(), injective ? Effect.INJECTIVE : Effect.LOSSY);
   }
 
-  static UniqueKeys none() {
-    return new UniqueKeys(List.of(), Set.of());
-  }
-
   List<UniqueKey> keys() {
     return keys;
-  }
-
-  /** Whether any unique key reads the column (as key, in an expression or in its predicate). */
-  boolean involves(String column) {
-    return keys.stream().anyMatch(k -> k.reads(column));
   }
 
   /**

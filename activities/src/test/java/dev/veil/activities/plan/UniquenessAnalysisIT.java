@@ -155,8 +155,9 @@ class UniquenessAnalysisIT {
         "r-nulls-ok");
   }
 
-  // Before: nickname was refused like any unique column, although (id, nickname) is unique
-  // through its primary key id whatever nickname becomes.
+  // Before: the message named no key ("under a UNIQUE or PRIMARY KEY constraint"), and nickname
+  // was refused like any unique column, although (id, nickname) stays unique through its
+  // primary key id whatever nickname becomes.
   @Test
   void aLossyRuleOnACompositeKeyIsRefusedUnlessTheKeptColumnsHoldAUniqueKey() throws Exception {
     assertProblem(problems(planner, spec(List.of("public.memberships"),
