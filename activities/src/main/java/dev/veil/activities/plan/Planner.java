@@ -384,7 +384,7 @@ public final class Planner {
       return null;
     }
     String column = field.substring("rules.".length());
-    boolean mustMask = entry.mustMask(ColumnType.parse(c.type()));
+    boolean mustMask = entry.mustMask(ColumnType.parse(c.type()), c.typeCategory());
     List<RuleSpec> candidates =
         mustMask ? entry.candidates(charLimit(c)) : List.of(entry.rule());
     List<String> refusals = new ArrayList<>();

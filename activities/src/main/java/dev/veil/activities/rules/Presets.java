@@ -43,17 +43,22 @@ public final class Presets {
 
     /**
      * Whether a column of this type must be masked when its name matches: a secret or identifier
-     * entry on a type that can hold one. Booleans and dates cannot ({@code password_changed_at},
-     * {@code has_token}); numbers can hold an identifier ({@code ssn bigint}) but not a secret
-     * ({@code token_count}).
+     * entry on a type that can hold one. Booleans, dates and intervals cannot ({@code
+     * password_changed_at}, {@code has_token}); numbers can hold an identifier ({@code ssn
+     * bigint}) but not a secret ({@code token_count}). Types no rule decodes (domains, bytea)
+     * are judged by their {@code pg_type.typcategory}.
      */
-    public boolean mustMask(ColumnType type) {
-      PgKind kind = type.kind();
-      if (sensitivity == Sensitivity.PERSONAL || kind == PgKind.BOOL || kind == PgKind.DATE
-          || kind == PgKind.TIMESTAMP || kind == PgKind.TIMESTAMPTZ) {
+    public boolean mustMask(ColumnType type, char typeCategory) {
+      if (sensitivity == Sensitivity.PERSONAL) {
         return false;
       }
-      return sensitivity == Sensitivity.IDENTIFIER || !kind.numeric();
+      PgKind kind = type.kind();
+      boolean numeric = kind.numeric() || (kind == PgKind.OTHER && typeCategory == 'N');
+      boolean neverSecret = kind == PgKind.BOOL || kind == PgKind.DATE
+          || kind == PgKind.TIMESTAMP || kind == PgKind.TIMESTAMPTZ
+          || (kind == PgKind.OTHER && !type.array()
+              && (typeCategory == 'B' || typeCategory == 'D' || typeCategory == 'T'));
+      return !neverSecret && (sensitivity == Sensitivity.IDENTIFIER || !numeric);
     }
 
     /** "a secret", "an identifier" or "personal data", for messages. */

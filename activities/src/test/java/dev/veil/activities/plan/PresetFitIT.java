@@ -36,12 +36,14 @@ class PresetFitIT {
     sourceDb = TestPostgres.createDatabase("veil_preset_src");
     try (Connection c = TestPostgres.connect(sourceDb);
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE logins (id int PRIMARY KEY, password varchar(16) NOT NULL,"
+      s.execute("CREATE DOMAIN counter AS int");
+      s.execute("CREATE TABLE logins (id int PRIMARY KEY, token_total counter NOT NULL, password varchar(16) NOT NULL,"
           + " api_key varchar(16) NOT NULL UNIQUE, reset_token varchar(6), apikey uuid,"
           + " ssn bigint, tokens_used int NOT NULL, password_changed_at timestamptz,"
           + " pwd char(40))");
       s.execute("CREATE TABLE pins (id int PRIMARY KEY, pin_token varchar(6) NOT NULL)");
-      s.execute("CREATE TABLE citizens (id int PRIMARY KEY, ssn bigint NOT NULL)");
+      s.execute("CREATE TABLE citizens (id int PRIMARY KEY, ssn bigint NOT NULL,"
+          + " private_key bytea NOT NULL)");
       s.execute("CREATE TABLE vault (id int PRIMARY KEY, secret varchar(6),"
           + " CONSTRAINT vault_secret_key UNIQUE NULLS NOT DISTINCT (secret))");
     }
@@ -81,6 +83,7 @@ class PresetFitIT {
     // names that match but cannot hold a secret stay a warning, unmasked
     assertNull(c.get("tokens_used").rule());
     assertNull(c.get("password_changed_at").rule());
+    assertNull(c.get("token_total").rule()); // a domain over int: judged by its category
     assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith(
         "preset pii-default: public.logins.tokens_used matches '*token*' but")),
         plan.warnings().toString());
@@ -98,12 +101,16 @@ class PresetFitIT {
         + " fits, or rule: passthrough if it is not a secret"), problems);
   }
 
-  // Before: a warning; ssn bigint NOT NULL was copied in clear.
+  // Before: the plan succeeded; ssn bigint NOT NULL got a warning and was copied in clear, and
+  // private_key bytea NOT NULL matched no pattern at all.
   @Test
   void anIdentifierNoRuleFitsRefusesTheRun() {
     List<String> problems = problems(planner, withPreset(List.of("public.citizens"), Map.of()));
     assertTrue(problems.stream().anyMatch(p -> p.startsWith("rules.public.citizens.ssn: preset"
         + " pii-default flags ssn (bigint NOT NULL) as an identifier")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("rules.public.citizens.private_key:"
+        + " preset pii-default flags private_key (bytea NOT NULL) as a secret")),
+        problems.toString());
   }
 
   // Before: a warning and the secret copied in clear. Rule null does not fit either: under
