@@ -374,7 +374,7 @@ public final class Planner {
       PipelineSpec spec,
       List<String> problems,
       Connection source,
-      Set<String> uniqueColumns,
+      UniqueKeys uniqueKeys,
       List<String> warnings)
       throws SQLException {
     Presets.Preset preset =
@@ -385,14 +385,36 @@ public final class Planner {
             + ": column does not exist in " + table.qualifiedName());
       }
     }
-    List<String> unmatched = new ArrayList<>();
-    List<ColumnPlan> out = new ArrayList<>();
+    // What each column's rule does to uniqueness, for composite keys: explicit rules first, the
+    // preset's preferred rule where a preset column is not decided yet, then the decided rule.
+    Map<String, UniqueKeys.Masking> masking = new HashMap<>();
+    for (Column c : table.columns()) {
+      RuleSpec rule = rules.get(c.name());
+      if (rule == null && preset != null && c.generated() != 's') {
+        rule = preset.match(c.name()).map(Presets.Entry::rule).orElse(null);
+      }
+      masking.put(c.name(), UniqueKeys.maskingOf(rule));
+    }
+    java.util.function.Function<String, UniqueKeys.Masking> assigned =
+        name -> masking.getOrDefault(name, UniqueKeys.Masking.KEPT);
+    Map<String, RuleSpec> resolved = new HashMap<>();
     for (Column c : table.columns()) {
       RuleSpec rule = rules.get(c.name());
       String field = "rules." + table.qualifiedName() + "." + c.name();
       if (rule == null && preset != null && c.generated() != 's') {
-        rule = fromPreset(preset, table, c, field, source, uniqueColumns, warnings);
+        rule = fromPreset(preset, table, c, field, source, uniqueKeys, assigned, problems,
+            warnings);
       }
+      masking.put(c.name(), UniqueKeys.maskingOf(rule));
+      if (rule != null) {
+        resolved.put(c.name(), rule);
+      }
+    }
+    List<String> unmatched = new ArrayList<>();
+    List<ColumnPlan> out = new ArrayList<>();
+    for (Column c : table.columns()) {
+      RuleSpec rule = resolved.get(c.name());
+      String field = "rules." + table.qualifiedName() + "." + c.name();
       if (rule == null) {
         if (c.generated() != 's') {
           unmatched.add(table.qualifiedName() + "." + c.name());
@@ -410,11 +432,9 @@ public final class Planner {
         problems.add(field + "." + p);
       }
       checkFit(table, c, type, rule, field, problems, source);
-      if (uniqueColumns.contains(c.name()) && !type.writesNull()
-          && !safeUnique(type, rule.params())) {
-        problems.add(field + ": rule '" + type.name() + "' can map distinct values to the same"
-            + " output, but the column is under a UNIQUE or PRIMARY KEY constraint (use a"
-            + " unique-preserving rule: " + String.join(", ", uniquePreservingRules()) + ")");
+      for (String violation :
+          uniqueKeys.violations(c.name(), assigned, String.join(", ", uniquePreservingRules()))) {
+        problems.add(field + ": " + violation);
       }
       boolean passthrough = type.name().equals("passthrough");
       out.add(
@@ -431,31 +451,64 @@ public final class Planner {
 
   /**
    * The preset's rule for a column without an explicit rule, if its name matches and the rule
-   * fits the column; a match that does not fit leaves the column unmatched, with a warning.
+   * fits the column's type, length, nullability and unique keys.
+   *
+   * <p>A personal-data match that does not fit leaves the column unmasked, with a warning. A
+   * secret or identifier match on a column that can hold one ({@link Presets.Entry#mustMask})
+   * never does: it takes the first of {@link Presets.Entry#candidates} that fits (a hash cut to
+   * the column's length, a UUID, NULL), with a warning saying which; when none fits, that is a
+   * problem naming the column, its type and why each candidate was refused, and the run does not
+   * start.
    */
   private static RuleSpec fromPreset(
       Presets.Preset preset, Table table, Column c, String field, Connection source,
-      Set<String> uniqueColumns, List<String> warnings) throws SQLException {
+      UniqueKeys uniqueKeys, java.util.function.Function<String, UniqueKeys.Masking> assigned,
+      List<String> problems, List<String> warnings) throws SQLException {
     Presets.Entry entry = preset.match(c.name()).orElse(null);
     if (entry == null) {
       return null;
     }
-    RuleType type = Rules.find(entry.rule().rule());
-    List<String> misfit = new ArrayList<>();
-    checkFit(table, c, type, entry.rule(), field, misfit, source);
-    if (misfit.isEmpty() && uniqueColumns.contains(c.name())
-        && !type.uniquePreserving(entry.rule().params())) {
-      misfit.add(field + ": rule '" + type.name() + "' is not unique-preserving and the column"
-          + " is under a UNIQUE or PRIMARY KEY constraint");
+    String column = field.substring("rules.".length());
+    boolean mustMask = entry.mustMask(ColumnType.parse(c.type()), c.typeCategory());
+    List<RuleSpec> candidates =
+        mustMask ? entry.candidates(charLimit(c)) : List.of(entry.rule());
+    List<String> refusals = new ArrayList<>();
+    for (RuleSpec candidate : candidates) {
+      RuleType type = Rules.find(candidate.rule());
+      List<String> misfit = new ArrayList<>();
+      checkFit(table, c, type, candidate, field, misfit, source);
+      if (misfit.isEmpty()) {
+        UniqueKeys.Masking mine = UniqueKeys.maskingOf(candidate);
+        for (String v : uniqueKeys.violations(c.name(),
+            name -> name.equals(c.name()) ? mine : assigned.apply(name),
+            String.join(", ", uniquePreservingRules()))) {
+          misfit.add(field + ": " + v);
+        }
+      }
+      if (misfit.isEmpty()) {
+        if (candidate != entry.rule()) {
+          warnings.add("preset " + preset.name() + ": " + column + " matches '"
+              + entry.pattern() + "' (" + entry.what() + "), rule '"
+              + entry.rule().rule() + "' does not fit, so it is masked with rule '"
+              + candidate.rule() + "'" + (candidate.params().isEmpty() ? "" : " "
+              + new java.util.TreeMap<>(candidate.params())) + " instead");
+        }
+        return candidate;
+      }
+      refusals.add(misfit.get(0).substring(field.length() + 2));
     }
-    if (!misfit.isEmpty()) {
-      warnings.add("preset " + preset.name() + ": " + field.substring("rules.".length())
-          + " matches '" + entry.pattern()
-          + "' but " + misfit.get(0).substring(field.length() + 2)
-          + "; the column is not masked by the preset");
+    if (mustMask) {
+      problems.add(field + ": preset " + preset.name() + " flags " + c.name() + " ("
+          + c.type() + (c.notNull() ? " NOT NULL" : "") + ") as " + entry.what()
+          + " (pattern '" + entry.pattern() + "'), and no rule fits it: "
+          + String.join("; ", refusals)
+          + ". Give it an explicit rule that fits, or rule: passthrough if it is not "
+          + entry.what());
       return null;
     }
-    return entry.rule();
+    warnings.add("preset " + preset.name() + ": " + column + " matches '" + entry.pattern()
+        + "' but " + refusals.get(0) + "; the column is not masked by the preset");
+    return null;
   }
 
   /** Checks that a rule can write into the column's type. */

@@ -229,24 +229,22 @@ final class SourceCatalog {
   }
 
   /**
-   * Columns covered by a unique index (primary keys and unique constraints included; partial and
-   * multi-column indexes too: a non-injective rule on any key column can create duplicates).
+   * The table's unique indexes (primary keys and unique constraints included) as PostgreSQL
+   * enforces them: key columns only ({@code indnkeyatts}, so {@code INCLUDE} columns are left
+   * out), key expressions and the columns they read, the predicate of a partial index and the
+   * columns it reads, and {@code NULLS NOT DISTINCT} on PostgreSQL 15 and later.
    */
-  java.util.Set<String> uniqueColumns(long oid) throws SQLException {
-    String sql =
-        "SELECT DISTINCT a.attname FROM pg_index i"
-            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
-            + " WHERE i.indrelid = ? AND i.indisunique AND a.attnum > 0";
-    java.util.Set<String> out = new java.util.TreeSet<>();
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+  UniqueKeys uniqueColumns(long oid) throws SQLException {
+    List<UniqueKeys.UniqueKey> keys = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(uniqueIndexSql())) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          keys.add(uniqueKey(rs));
         }
       }
     }
-    return out;
+    return new UniqueKeys(keys, notNullColumns(oid));
   }
 
   private List<Constraint> constraints(long oid) throws SQLException {
@@ -387,6 +385,77 @@ final class SourceCatalog {
     List<String> out = new ArrayList<>();
     for (Object o : (Object[]) array.getArray()) {
       out.add((String) o);
+    }
+    return out;
+  }
+
+  private String uniqueIndexSql() throws SQLException {
+    String nullsNotDistinct =
+        serverVersionNum() >= 150000 ? "i.indnullsnotdistinct" : "false";
+    return "SELECT ic.relname, con.contype, con.conname,"
+        + " ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)"
+        + "   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num"
+        + "   WHERE k.ord <= i.indnkeyatts AND k.num > 0 ORDER BY k.ord),"
+        + " ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord::int, false)"
+        + "   FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)"
+        + "   WHERE k.ord <= i.indnkeyatts AND k.num = 0 ORDER BY k.ord),"
+        + " pg_get_expr(i.indpred, i.indrelid),"
+        + " " + nullsNotDistinct + ", i.indisvalid,"
+        // every column the index depends on: keys, INCLUDE, expressions and predicate
+        + " ARRAY(SELECT a.attname FROM pg_depend d JOIN pg_attribute a"
+        + "   ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+        + "   WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid"
+        + "   AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid"
+        + "   AND d.refobjsubid > 0 ORDER BY a.attnum)"
+        + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+        + " LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid"
+        + "  AND con.conrelid = i.indrelid AND con.contype IN ('p','u')"
+        + " WHERE i.indrelid = ? AND i.indisunique ORDER BY ic.relname";
+  }
+
+  /**
+   * One row of {@link #uniqueIndexSql}. The catalog does not say which dependent column an
+   * expression or the predicate reads, so each is matched by its printed (quoted) name among the
+   * columns the index depends on; a spurious match only adds a check.
+   */
+  private static UniqueKeys.UniqueKey uniqueKey(ResultSet rs) throws SQLException {
+    List<String> expressions = strings(rs.getArray(5));
+    String predicate = rs.getString(6);
+    java.util.Set<String> expressionColumns = new java.util.LinkedHashSet<>();
+    java.util.Set<String> predicateColumns = new java.util.LinkedHashSet<>();
+    for (String column : strings(rs.getArray(9))) {
+      if (expressions.stream().anyMatch(e -> UniqueKeys.mentions(e, column))) {
+        expressionColumns.add(column);
+      }
+      if (UniqueKeys.mentions(predicate, column)) {
+        predicateColumns.add(column);
+      }
+    }
+    return new UniqueKeys.UniqueKey(
+        rs.getString(1),
+        charOf(rs.getString(2)),
+        rs.getString(3),
+        strings(rs.getArray(4)),
+        expressions,
+        expressionColumns,
+        predicate,
+        predicateColumns,
+        rs.getBoolean(7),
+        rs.getBoolean(8));
+  }
+
+  private java.util.Set<String> notNullColumns(long oid) throws SQLException {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT attname FROM pg_attribute WHERE attrelid = ? AND attnum > 0"
+                + " AND NOT attisdropped AND attnotnull")) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
     }
     return out;
   }
