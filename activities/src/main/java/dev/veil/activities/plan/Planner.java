@@ -5,6 +5,9 @@ import static dev.veil.activities.db.Sql.qualified;
 import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.config.SpecValidator;
 import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.db.JdbcUrls;
+import dev.veil.activities.schema.SchemaPreflight;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
@@ -51,9 +54,19 @@ import java.util.stream.Collectors;
 public final class Planner {
 
   private final ConnectionRegistry connections;
+  private final String pgBinDir;
 
   public Planner(ConnectionRegistry connections) {
+    this(connections, null);
+  }
+
+  /**
+   * @param pgBinDir where pg_dump and pg_restore are ({@code postgres.binDir}), or null for
+   *     {@code VEIL_PG_BIN} and PATH
+   */
+  public Planner(ConnectionRegistry connections, String pgBinDir) {
     this.connections = connections;
+    this.pgBinDir = pgBinDir;
   }
 
   /**
@@ -179,6 +192,10 @@ public final class Planner {
     }
     checkForeignKeys(described, tables, roots, problems);
     List<String> skipped = skippedForeignKeys(relations, described, tables, roots, warnings);
+    problems.addAll(AccessChecks.sourceProblems(source, selected.values().stream()
+        .map(t -> new AccessChecks.QualifiedTable(t.schema(), t.name())).toList()));
+    String twin = connections.settings(spec.target().connection()).database();
+    problems.addAll(targetProblems(spec, source, twin, schemas));
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(spec.id(), problems);
@@ -187,7 +204,6 @@ public final class Planner {
         Comparator.comparingLong(TablePlan::estimatedRows)
             .reversed()
             .thenComparing(TablePlan::qualifiedName));
-    String twin = connections.settings(spec.target().connection()).database();
     return new RunPlan(
         spec.id(),
         runId,
@@ -203,6 +219,49 @@ public final class Planner {
         skipped,
         spec.target().twinOptions(),
         warnings);
+  }
+
+  /**
+   * What the catalogs already show would make the run fail later: the target role cannot create
+   * or replace the twin, an extension the schema needs is not available on the target, pg_dump
+   * or pg_restore are missing or too old, or the twin would be the source itself.
+   */
+  private List<String> targetProblems(
+      PipelineSpec spec, Connection source, String twin, List<String> schemas)
+      throws SQLException {
+    ConnectionSettings sourceSettings = connections.settings(spec.source().connection());
+    ConnectionSettings targetSettings = connections.settings(spec.target().connection());
+    if (JdbcUrls.hosts(sourceSettings.url()).equalsIgnoreCase(JdbcUrls.hosts(targetSettings.url()))
+        && sourceSettings.database().equals(twin)) {
+      return List.of("target.connection: its database " + twin + " is the source database: each"
+          + " run replaces the twin's whole database, so it must be another one");
+    }
+    List<String> problems = new ArrayList<>();
+    Savepoint sp = source.setSavepoint();
+    try (Connection admin = maintenance(spec.target().connection())) {
+      problems.addAll(AccessChecks.targetProblems(admin, twin));
+      problems.addAll(SchemaPreflight.missingExtensions(source, admin, schemas).stream()
+          .map(p -> "target.connection: " + p).toList());
+      problems.addAll(SchemaPreflight.pgToolProblems(pgBinDir, source, admin));
+      source.releaseSavepoint(sp);
+    } catch (SQLException e) {
+      source.rollback(sp);
+      problems.add("target.connection: cannot connect to the target server: "
+          + SafeErrors.describe(e));
+    }
+    return problems;
+  }
+
+  /** A session on the target's server outside the twin, which need not exist yet. */
+  private Connection maintenance(String targetConnection) throws SQLException {
+    try {
+      return connections.open(targetConnection, "veil-plan", "postgres");
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        return connections.open(targetConnection, "veil-plan", "template1");
+      }
+      throw e;
+    }
   }
 
   /**

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class PlannerIT {
 
   private static ConnectionSettings sourceDb;
+  private static ConnectionSettings targetDb;
   private static Planner planner;
 
   @BeforeAll
@@ -54,12 +55,14 @@ class PlannerIT {
       s.execute("CREATE TRIGGER no_op BEFORE INSERT ON audit_log FOR EACH ROW"
           + " EXECUTE FUNCTION suppress_redundant_updates_trigger()");
     }
-    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb, "tgt", sourceDb)));
+    targetDb = TestPostgres.createDatabase("veil_plan_tgt");
+    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb)));
   }
 
   @AfterAll
   static void drop() {
     TestPostgres.dropDatabase(sourceDb);
+    TestPostgres.dropDatabase(targetDb);
   }
 
   private static PipelineSpec spec(
@@ -92,8 +95,8 @@ class PlannerIT {
             "public.orders.customer_email", RuleSpec.of("email")), null), "run-1",
         "0b7a3c1e-4f2d-4a5b-9c8d-7e6f5a4b3c2d");
     assertEquals(3, plan.tables().size());
-    assertEquals(sourceDb.database(), plan.twinDatabase(), "the target connection's database");
-    assertEquals(sourceDb.database() + "__veil_b0b7a3c1e4f2d", plan.buildDatabase());
+    assertEquals(targetDb.database(), plan.twinDatabase(), "the target connection's database");
+    assertEquals(targetDb.database() + "__veil_b0b7a3c1e4f2d", plan.buildDatabase());
     assertEquals(List.of("public"), plan.schemas());
     assertTrue(plan.skippedConstraints().isEmpty(), plan.skippedConstraints().toString());
     TablePlan customers = plan.tables().stream()
@@ -133,6 +136,15 @@ class PlannerIT {
         include("public.customer_emails", "public.customers"), null, null), "run-v");
     assertEquals(List.of("public.customers"),
         plan.tables().stream().map(TablePlan::qualifiedName).toList());
+  }
+
+  @Test
+  void aTwinThatWouldBeTheSourceDatabaseIsRejected() {
+    Planner sameDatabase =
+        new Planner(new ConnectionRegistry(Map.of("src", sourceDb, "tgt", sourceDb)));
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> sameDatabase.plan(spec(List.of("public"), SAMPLE, null, null), "r-same"));
+    assertProblem(e.problems(), "is the source database");
   }
 
   @Test

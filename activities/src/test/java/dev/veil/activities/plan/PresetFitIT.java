@@ -47,7 +47,8 @@ class PresetFitIT {
       s.execute("CREATE TABLE vault (id int PRIMARY KEY, secret varchar(6),"
           + " CONSTRAINT vault_secret_key UNIQUE NULLS NOT DISTINCT (secret))");
     }
-    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb, "tgt", sourceDb)));
+    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb,
+        "tgt", sourceDb.withDatabase(sourceDb.database() + "_twin"))));
   }
 
   @AfterAll

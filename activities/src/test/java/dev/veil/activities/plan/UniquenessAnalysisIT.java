@@ -56,7 +56,8 @@ class UniquenessAnalysisIT {
           + " CONSTRAINT memberships_tenant_email UNIQUE (tenant_id, email),"
           + " CONSTRAINT memberships_id_nickname UNIQUE (id, nickname))");
     }
-    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb, "tgt", sourceDb)));
+    planner = new Planner(new ConnectionRegistry(Map.of("src", sourceDb,
+        "tgt", sourceDb.withDatabase(sourceDb.database() + "_twin"))));
   }
 
   @AfterAll
