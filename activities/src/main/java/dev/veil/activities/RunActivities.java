@@ -23,14 +23,15 @@ public final class RunActivities {
   private RunActivities() {}
 
   /**
-   * @param pgTools finds pg_dump and pg_restore when a run first needs them (so an agent without
-   *     them still starts, and says what to install when a run needs them)
+   * @param pgBinDir where pg_dump and pg_restore are ({@code postgres.binDir}), or null for {@code
+   *     VEIL_PG_BIN} and PATH; they are looked for when a run first needs them, so an agent
+   *     without them still starts and says what to install when a run needs them
    */
   public static List<Object> create(
-      ConnectionRegistry connections, TaskExecutor executor, Supplier<PgTools> pgTools) {
-    TwinDatabase twin = new TwinDatabase(connections, memoized(pgTools));
+      ConnectionRegistry connections, TaskExecutor executor, String pgBinDir) {
+    TwinDatabase twin = new TwinDatabase(connections, pgTools(pgBinDir));
     return List.of(
-        new PlanningActivitiesImpl(connections),
+        new PlanningActivitiesImpl(connections, pgBinDir),
         new TwinActivitiesImpl(twin),
         new SnapshotActivitiesImpl(connections, twin),
         new LegacyTargetActivitiesImpl(connections),

@@ -5,6 +5,7 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.cli.CancelCommand;
+import dev.veil.app.cli.TwinCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
@@ -90,6 +91,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new StartCommand(this));
     bootstrap.addCommand(new StatusCommand(this));
     bootstrap.addCommand(new CancelCommand(this));
+    bootstrap.addCommand(TwinCommand.rollback(this));
+    bootstrap.addCommand(TwinCommand.cleanup(this));
     bootstrap.addCommand(new DevServerCommand(this));
     bootstrap.addCommand(new DemoCommand(this));
     bootstrap.addCommand(new ValuesTemplateCommand(this));

@@ -34,6 +34,18 @@ public class VeilConfiguration extends Configuration {
 
   @Valid @NotNull private ApiFactory api = new ApiFactory();
 
+  @Valid @NotNull private PostgresFactory postgres = new PostgresFactory();
+
+  @JsonProperty
+  public PostgresFactory getPostgres() {
+    return postgres;
+  }
+
+  @JsonProperty
+  public void setPostgres(PostgresFactory postgres) {
+    this.postgres = postgres;
+  }
+
   @JsonProperty
   public TemporalFactory getTemporal() {
     return temporal;

@@ -23,7 +23,12 @@ public class PlanningActivitiesImpl implements PlanningActivities {
   private final Planner planner;
 
   public PlanningActivitiesImpl(ConnectionRegistry connections) {
-    this.planner = new Planner(connections);
+    this(connections, null);
+  }
+
+  /** @param pgBinDir where pg_dump and pg_restore are, or null for VEIL_PG_BIN and PATH */
+  public PlanningActivitiesImpl(ConnectionRegistry connections, String pgBinDir) {
+    this.planner = new Planner(connections, pgBinDir);
   }
 
   @Override

@@ -133,7 +133,7 @@ class CloudReportingIT {
           }
         };
     java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)), RunActivities.pgTools(null)));
+        new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)), (String) null));
     activities.add(new ConfigActivitiesImpl(source));
     activities.add(new CloudReportingActivities(client, recent, scrubber));
     worker.registerActivitiesImplementations(activities.toArray());

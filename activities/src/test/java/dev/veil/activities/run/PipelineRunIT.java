@@ -102,7 +102,7 @@ class PipelineRunIT {
         new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef")),
         task -> task.pipelineId().startsWith("gated"));
     List<Object> activities = new java.util.ArrayList<>(
-        RunActivities.create(registry, gate, RunActivities.pgTools(null)));
+        RunActivities.create(registry, gate, (String) null));
     activities.add(new ConfigActivitiesImpl(source));
     worker.registerActivitiesImplementations(activities.toArray());
     env.start();

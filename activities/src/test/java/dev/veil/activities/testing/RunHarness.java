@@ -60,7 +60,7 @@ public final class RunHarness implements AutoCloseable {
         new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)),
         task -> task.pipelineId().startsWith("gated"));
     List<Object> activities =
-        new ArrayList<>(RunActivities.create(registry, gate, RunActivities.pgTools(null)));
+        new ArrayList<>(RunActivities.create(registry, gate, (String) null));
     activities.add(new ConfigActivitiesImpl(pipelines));
     worker.registerActivitiesImplementations(activities.toArray());
     env.start();

@@ -48,7 +48,7 @@ public final class WorkerMain {
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
     java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
         new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
-        RunActivities.pgTools(null)));
+        (String) null));
     activities.add(new ConfigActivitiesImpl(new LocalFolderPipelineSource(Path.of(args[4]))));
     worker.registerActivitiesImplementations(activities.toArray());
     factory.start();

@@ -59,7 +59,8 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
     CommandSupport.quietLogging();
     PipelineSource pipelines = configuration.getPipelines().build();
     try {
-      RunPlan plan = new Planner(configuration.connectionRegistry())
+      RunPlan plan = new Planner(configuration.connectionRegistry(),
+          configuration.getPostgres().getBinDir())
           .plan(PipelineRunStarter.validate(pipelines, pipelineId), "veil-check-" + pipelineId);
       new PlanPrinter(app.out()).print(plan);
     } catch (InvalidSpecException e) {

@@ -73,9 +73,24 @@ public final class VeilWorker implements Managed, AutoCloseable {
       ConnectionRegistry connections,
       TaskExecutor executor,
       ReportingActivities reporting) {
+    return create(clients, settings, pipelines, connections, executor, reporting, null);
+  }
+
+  /**
+   * A worker with Veil's real activities, reporting runs through {@code reporting}, finding
+   * pg_dump and pg_restore in {@code pgBinDir} (null: {@code VEIL_PG_BIN}, then PATH).
+   */
+  public static VeilWorker create(
+      TemporalClients clients,
+      Settings settings,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting,
+      String pgBinDir) {
     List<Object> activities = new ArrayList<>();
     activities.add(new ConfigActivitiesImpl(pipelines));
-    activities.addAll(RunActivities.create(connections, executor, RunActivities.pgTools(null)));
+    activities.addAll(RunActivities.create(connections, executor, pgBinDir));
     activities.add(new ScanActivitiesImpl(connections));
     activities.add(reporting);
     return createWith(clients, settings, activities.toArray());

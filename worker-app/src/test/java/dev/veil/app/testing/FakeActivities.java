@@ -1,5 +1,9 @@
 package dev.veil.app.testing;
 
+import dev.veil.workflows.activities.SnapshotActivities;
+import dev.veil.workflows.activities.TwinActivities;
+import dev.veil.workflows.plan.SnapshotInfo;
+
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
@@ -63,8 +67,13 @@ public final class FakeActivities {
   }
 
   public Object[] all() {
-    return new Object[] {new Config(), new Planning(), new Target(), new Tasks()};
+    return new Object[] {new Config(), new Planning(), new Target(), new Twin(), new Tasks()};
   }
+
+  /** The run dropped its build database: waiting tasks stop as real ones would. */
+  private volatile boolean buildDropped;
+  /** The build step released the snapshot. */
+  private volatile boolean released;
 
   private void count(String name) {
     calls.merge(name, 1, Integer::sum);
@@ -91,13 +100,17 @@ public final class FakeActivities {
       return new RunPlan(
           spec.id(),
           request.runId(),
+          request.runUid(),
           "v1",
           spec.source().connection(),
           spec.target().connection(),
-          "public",
-          "_veil_staging_test",
+          "twin",
+          "twin__veil_btest",
+          List.of("public"),
           spec.effectiveMaxActiveTasks(),
           List.of(table("customers", CUSTOMERS), table("orders", ORDERS)),
+          List.of(),
+          null,
           List.of());
     }
 
@@ -138,6 +151,63 @@ public final class FakeActivities {
     }
   }
 
+  final class Twin implements TwinActivities, SnapshotActivities {
+    @Override
+    public void createBuildDatabase(RunPlan plan, int epoch) {
+      count("createBuildDatabase");
+      buildDropped = false;
+      released = false;
+    }
+
+    @Override
+    public void loadSchema(RunPlan plan, int epoch) {
+      count("loadSchema");
+    }
+
+    @Override
+    public void buildTwin(RunPlan plan) {
+      count("buildTwin");
+      released = true;
+    }
+
+    @Override
+    public SwapResult swapTwin(RunPlan plan) {
+      count("swapTwin");
+      return new SwapResult(plan.tables().size(), false);
+    }
+
+    @Override
+    public void finishSwap(RunPlan plan) {
+      count("finishSwap");
+    }
+
+    @Override
+    public void undoSwap(RunPlan plan) {
+      count("undoSwap");
+    }
+
+    @Override
+    public void discardBuild(RunPlan plan) {
+      count("discardBuild");
+      buildDropped = true;
+    }
+
+    @Override
+    public SnapshotInfo holdSnapshot(RunPlan plan, int epoch) {
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      try {
+        while (!released && !buildDropped) {
+          context.heartbeat(epoch);
+          Thread.sleep(50);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Activity.wrap(e);
+      }
+      return new SnapshotInfo(epoch, "2026-12-02T00:00:00Z");
+    }
+  }
+
   final class Tasks implements TaskActivities {
     @Override
     public TaskResult run(TableTask task) {
@@ -152,6 +222,10 @@ public final class FakeActivities {
       try {
         while (!gate.await(100, TimeUnit.MILLISECONDS)) {
           context.heartbeat(new TaskHeartbeat(task.taskId(), half, half * 10));
+          if (buildDropped) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the run's build database is gone", FailureTypes.BUILD_DATABASE_GONE);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -174,7 +174,7 @@ class KubernetesExecutorIT {
       }
     };
     java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new KubernetesTaskExecutor(client, settings(pendingTimeout)), RunActivities.pgTools(null)));
+        new KubernetesTaskExecutor(client, settings(pendingTimeout)), (String) null));
     activities.add(new ConfigActivitiesImpl(source));
     worker.registerActivitiesImplementations(activities.toArray());
   }
