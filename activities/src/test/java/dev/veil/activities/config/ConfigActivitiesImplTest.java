@@ -91,7 +91,7 @@ class ConfigActivitiesImplTest {
         () -> new ConfigActivitiesImpl(lenient).fetchPipeline("nightly"));
 
     assertEquals(FailureTypes.INVALID_SPEC, failure.getType());
-    assertTrue(failure.getOriginalMessage().contains("target: would overwrite the source"),
+    assertTrue(failure.getOriginalMessage().contains("target.connection: would overwrite the source"),
         failure.getOriginalMessage());
   }
 

@@ -52,7 +52,7 @@ class SpecLoaderTest {
         "maxActiveTasks": 8,
         "executor": {"taskTimeoutMinutes": 120, "heartbeatTimeoutSeconds": 60, "maxAttempts": 3},
         "source": {"connection": "prod-db", "schemas": ["public", "sales"]},
-        "target": {"connection": "twin-db", "schema": "twin"},
+        "target": {"connection": "twin-db"},
         "tables": {
           "include": ["public.*", "sales.order*"],
           "exclude": ["public.audit_*"],

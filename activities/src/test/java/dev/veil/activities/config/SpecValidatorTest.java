@@ -39,7 +39,7 @@ class SpecValidatorTest {
         invalid("missing source", "id: shop\n" + TARGET, "source: required"),
         invalid("missing source connection", "id: shop\nsource: {schemas: [public]}\n" + TARGET,
             "source.connection: required"),
-        invalid("missing target connection", "id: shop\n" + SOURCE + "target: {schema: twin}\n",
+        invalid("missing target connection", "id: shop\n" + SOURCE + "target: {}\n",
             "target.connection: required"),
         invalid("connection name with a space", "id: shop\nsource: {connection: prod db}\n" + TARGET,
             "source.connection: must be 1 to 63 letters, digits, '_', '.' or '-',"
@@ -84,8 +84,10 @@ class SpecValidatorTest {
             "id: shop\nsource: {connection: prod, schemas: ['public; drop table x']}\n" + TARGET,
             "source.schemas[0]: " + IDENTIFIER_REASON),
         invalid("quoted target schema", "id: shop\n" + SOURCE
-                + "target: {connection: twin, schema: '\"Twin\"'}\n",
-            "target.schema: " + IDENTIFIER_REASON),
+                + "target: {connection: twin, schema: twin}\n",
+            "target.schema: no longer used: the twin is the whole database of target.connection"
+                + " (each run builds a new one and swaps it in), and each source schema lands in the"
+                + " schema of the same name; remove target.schema"),
         invalid("maxActiveTasks 0", VALID + "maxActiveTasks: 0\n",
             "maxActiveTasks: must be between 1 and 64"),
         invalid("maxActiveTasks -3", VALID + "maxActiveTasks: -3\n",
@@ -146,13 +148,13 @@ class SpecValidatorTest {
             "executor.heartbeatTimeoutSeconds: must be between 5 and 600"),
         invalid("target overwrites the source",
             "id: shop\nsource: {connection: prod, schemas: [public, sales]}\n"
-                + "target: {connection: prod, schema: sales}\n",
-            "target: would overwrite the source: same connection as source.connection"
-                + " and schema 'sales' is one of source.schemas"),
+                + "target: {connection: prod}\n",
+            "target.connection: would overwrite the source: the twin is the whole database of"
+                + " target.connection, and it is the same connection as source.connection"),
         invalid("target overwrites the default source schema",
-            "id: shop\nsource: {connection: prod}\ntarget: {connection: prod}\n",
-            "target: would overwrite the source: same connection as source.connection"
-                + " and schema 'public' is one of source.schemas"),
+            "id: shop\nsource: {connection: prod}\ntarget: {connection: PROD}\n",
+            "target.connection: would overwrite the source: the twin is the whole database of"
+                + " target.connection, and it is the same connection as source.connection"),
         invalid("duplicate rule key", VALID + "rules:\n  public.users.email: {rule: email}\n"
                 + "  public.users.email: {rule: null}\n",
             "rules.public.users.email: duplicate key"),
@@ -239,7 +241,7 @@ class SpecValidatorTest {
   @Test
   void exceptionMessageNamesThePipelineAndEveryProblem() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.parseValid(
-        "id: shop\nmaxActiveTasks: 0\n" + SOURCE + "target: {schema: twin}\n", SpecFormat.YAML));
+        "id: shop\nmaxActiveTasks: 0\n" + SOURCE + "target: {}\n", SpecFormat.YAML));
 
     assertEquals("shop", e.pipeline());
     assertEquals("invalid pipeline shop: maxActiveTasks: must be between 1 and 64;"
@@ -260,9 +262,9 @@ class SpecValidatorTest {
   }
 
   @Test
-  void sameConnectionIntoAnotherSchemaIsValid() {
+  void anotherConnectionAsTheTwinIsValid() {
     String yaml = "id: shop\nsource: {connection: prod, schemas: [public]}\n"
-        + "target: {connection: prod, schema: twin}\n";
+        + "target: {connection: prod-twin, keepPrevious: true, swapWaitSeconds: 10}\n";
 
     assertEquals(List.of(), SpecValidator.validate(SpecLoader.parse(yaml, SpecFormat.YAML)));
   }

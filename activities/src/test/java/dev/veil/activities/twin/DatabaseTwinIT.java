@@ -147,6 +147,28 @@ class DatabaseTwinIT {
   }
 
   @Test
+  void aRunWhoseIdRepeatsStillReplacesTheTwin() throws Exception {
+    // an in-memory dev server that restarted hands out workflow ids it used before; the swap is
+    // keyed on Temporal's run id, so the second run with the same id is not taken for the first
+    harness.run(spec("again"), "veil-run-again-1");
+    try (Connection src = TestPostgres.connect(source);
+        Statement s = src.createStatement()) {
+      s.execute("INSERT INTO crm.notes (customer_id, body) VALUES (2, 'after the first run')");
+    }
+    try {
+      RunSummary second = harness.run(spec("again"), "veil-run-again-1");
+      assertEquals(RunState.SUCCEEDED, second.state());
+      assertEquals(3L, notes(), "the twin holds the second run's rows");
+    } finally {
+      try (Connection src = TestPostgres.connect(source);
+          Statement s = src.createStatement()) {
+        s.execute("DELETE FROM crm.notes WHERE body = 'after the first run'");
+      }
+    }
+    assertEquals(List.of(), leftovers());
+  }
+
+  @Test
   void aSessionOnTheOldTwinIsTerminatedAndTheSwapGoesThrough() throws Exception {
     harness.run(spec("swap"), "veil-run-swap-1");
     try (Connection held = TestPostgres.connect(twin)) {
