@@ -32,7 +32,6 @@ import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.RecentLogsAppender;
 import dev.veil.app.resources.DashboardPageResource;
-import dev.veil.app.resources.ApiTokenFilter;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
 import dev.veil.app.resources.RunsResource;
@@ -46,7 +45,6 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
-import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,13 +135,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
     PipelineReconciler reconciler =
         manageReconciler(configuration, environment, clients, pipelines, worker);
-    if (configuration.getApi().isAuthenticated()) {
-      environment.jersey().register(new ApiTokenFilter(configuration.getApi().getToken()));
-    } else {
-      LoggerFactory.getLogger(VeilApplication.class)
-          .warn("REST API without authentication: set api.token (VEIL_API_TOKEN) before binding"
-              + " it beyond loopback");
-    }
+    environment.jersey().register(configuration.getApi().guard());
     environment
         .jersey()
         .register(
