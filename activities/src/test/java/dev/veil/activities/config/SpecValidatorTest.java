@@ -106,6 +106,18 @@ class SpecValidatorTest {
         invalid("where with a comment", VALID
                 + "tables:\n  options:\n    public.orders: {where: 'id > 1 -- and more'}\n",
             "tables.options.public.orders.where: must not contain SQL comments (--, /* */)"),
+        invalid("where calling a server function", VALID
+                + "tables:\n  options:\n    public.orders: {where: \"pg_read_file('/etc/hostname') is not null\"}\n",
+            "tables.options.public.orders.where: function pg_read_file is not allowed (allowed:"
+                + " built-in functions such as now, date_trunc, lower, coalesce)"),
+        invalid("where with a subquery", VALID
+                + "tables:\n  options:\n    public.orders: {where: 'id in (select id from secrets)'}\n",
+            "tables.options.public.orders.where: IN must be followed by a list of values, not a"
+                + " subquery"),
+        invalid("where escaping its parentheses", VALID
+                + "tables:\n  options:\n    public.orders: {where: 'id > 4990) or (id > 4990'}\n",
+            "tables.options.public.orders.where: not one SQL boolean expression (check quotes and"
+                + " parentheses)"),
         invalid("blank where", VALID + "tables:\n  options:\n    public.orders: {where: ' '}\n",
             "tables.options.public.orders.where: must not be blank (leave it out to copy every row)"),
         invalid("options key without schema", VALID + "tables:\n  options:\n    orders: {sample: 5}\n",
