@@ -135,7 +135,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
     PipelineReconciler reconciler =
         manageReconciler(configuration, environment, clients, pipelines, worker);
-    environment.jersey().register(configuration.getApi().guard());
+    environment.jersey().register(configuration.apiGuard());
+    AdminGuard.install(environment, configuration.isRuntimeLogLevelChanges());
     environment
         .jersey()
         .register(
