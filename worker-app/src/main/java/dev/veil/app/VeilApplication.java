@@ -35,8 +35,6 @@ import dev.veil.app.resources.DashboardPageResource;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
 import dev.veil.app.resources.RunsResource;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -81,9 +79,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
   @Override
   public void initialize(Bootstrap<VeilConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(
-        new SubstitutingSourceProvider(
-            new VeilConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    // substitutes ${VEIL_*} itself, layer by layer, and layers a user file over the defaults
+    bootstrap.setConfigurationSourceProvider(new VeilConfigurationSourceProvider());
     bootstrap.addCommand(new WorkerCommand(this));
     bootstrap.addCommand(new StartCommand(this));
     bootstrap.addCommand(new StatusCommand(this));
