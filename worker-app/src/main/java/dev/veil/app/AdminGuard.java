@@ -52,14 +52,50 @@ public final class AdminGuard {
     installLogFilter();
   }
 
-  /** Adds {@link #FILTER} to logback (after Dropwizard configured it); no-op without logback. */
-  public static void installLogFilter() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
-        && !context.getTurboFilterList().contains(FILTER)) {
+  /**
+   * Adds {@link #FILTER} to logback, and keeps it there when the configuration resets logging
+   * (Dropwizard does so when a command starts); no-op without logback.
+   */
+  public static synchronized void installLogFilter() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    addFilter(context);
+    if (context.getCopyOfListenerList().stream().noneMatch(l -> l instanceof KeepFilter)) {
+      context.addListener(new KeepFilter());
+    }
+  }
+
+  private static void addFilter(LoggerContext context) {
+    if (!context.getTurboFilterList().contains(FILTER)) {
       FILTER.setContext(context);
       FILTER.start();
       context.addTurboFilter(FILTER);
     }
+  }
+
+  /** Puts the filter back after every reset of the logging context. */
+  private static final class KeepFilter implements ch.qos.logback.classic.spi.LoggerContextListener {
+    @Override
+    public boolean isResetResistant() {
+      return true;
+    }
+
+    @Override
+    public void onStart(LoggerContext context) {
+      addFilter(context);
+    }
+
+    @Override
+    public void onReset(LoggerContext context) {
+      addFilter(context);
+    }
+
+    @Override
+    public void onStop(LoggerContext context) {}
+
+    @Override
+    public void onLevelChange(ch.qos.logback.classic.Logger logger, Level level) {}
   }
 
   private static final class NotFound implements Filter {

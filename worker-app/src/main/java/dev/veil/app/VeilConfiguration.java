@@ -48,30 +48,9 @@ public class VeilConfiguration extends Configuration {
     return server;
   }
 
-  /**
-   * The configured logging, plus {@link AdminGuard}'s filter once it is configured, so that no
-   * command (server, worker, CLI) logs credentials or transport DEBUG output at any level.
-   */
-  @Override
-  public synchronized io.dropwizard.logging.common.LoggingFactory getLoggingFactory() {
-    io.dropwizard.logging.common.LoggingFactory configured = super.getLoggingFactory();
-    return new io.dropwizard.logging.common.LoggingFactory() {
-      @Override
-      public void configure(com.codahale.metrics.MetricRegistry metrics, String name) {
-        configured.configure(metrics, name);
-        AdminGuard.installLogFilter();
-      }
-
-      @Override
-      public void stop() {
-        configured.stop();
-      }
-
-      @Override
-      public void reset() {
-        configured.reset();
-      }
-    };
+  static {
+    // before any command configures logging: the credential filter survives every reset
+    AdminGuard.installLogFilter();
   }
 
   /**
