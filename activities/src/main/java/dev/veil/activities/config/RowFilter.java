@@ -94,6 +94,8 @@ public final class RowFilter {
 
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final int MAX_LENGTH = 4000;
+  /** Deeper nesting is no real filter, and would only exercise the parser's stack. */
+  private static final int MAX_DEPTH = 32;
   private static final Pattern TYPE_WITH_SIZE =
       Pattern.compile("([a-z0-9 ]+?) ?\\( ?[0-9]{1,4} ?(?:, ?[0-9]{1,4} ?)?\\)");
 
@@ -138,7 +140,7 @@ public final class RowFilter {
       tree =
           CCJSqlParserUtil.parseCondExpression(
               expression, false, parser -> parser.withBackslashEscapeCharacter(false));
-    } catch (JSQLParserException | RuntimeException e) {
+    } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
       problems.add("not one SQL boolean expression (check quotes and parentheses)");
       return new Verdict(null, problems);
     }
@@ -156,6 +158,7 @@ public final class RowFilter {
    */
   private static void checkText(String text, List<String> problems) {
     char quote = 0;
+    int depth = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\\') {
@@ -171,6 +174,13 @@ public final class RowFilter {
           quote = 0; // a doubled quote closes and reopens: same outcome
         }
         continue;
+      }
+      if (c == '(' && ++depth > MAX_DEPTH) {
+        problems.add("nested deeper than " + MAX_DEPTH + " parentheses");
+        return;
+      }
+      if (c == ')') {
+        depth--;
       }
       if (c == '\'' || c == '"') {
         quote = c;

@@ -118,6 +118,8 @@ class RowFilterTest {
           "id & 1 = 1",
           "array[1,2] @> array[id]",
           "id > 0 into outfile '/tmp/x'",
+          "(".repeat(1900) + "id > 1" + ")".repeat(1900),
+          "id = " + "-".repeat(3000) + "1",
           "");
 
   static final List<String> LEGITIMATE =
