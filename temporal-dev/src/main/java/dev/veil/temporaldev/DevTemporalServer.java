@@ -1,6 +1,9 @@
 package dev.veil.temporaldev;
 
-import io.temporal.testserver.TestServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -28,11 +31,18 @@ public final class DevTemporalServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevTemporalServer.class);
 
-  private final TestServer.PortBoundTestServer server;
+  /** Where the server listens unless told otherwise: this machine only. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private final TestServicesStarter services;
+  private final Server server;
+  private final String host;
   private final int port;
 
-  private DevTemporalServer(TestServer.PortBoundTestServer server, int port) {
+  private DevTemporalServer(TestServicesStarter services, Server server, String host, int port) {
+    this.services = services;
     this.server = server;
+    this.host = host;
     this.port = port;
   }
 
@@ -53,12 +63,22 @@ public final class DevTemporalServer implements AutoCloseable {
    * @throws IllegalStateException if the port is taken and no fallback was asked for
    */
   public static DevTemporalServer start(int port, boolean fallBackToFreePort) {
+    return start(LOOPBACK, port, fallBackToFreePort);
+  }
+
+  /**
+   * Starts a server listening on {@code host} only ({@value #LOOPBACK} unless another address is
+   * asked for: anyone who reaches the port can read and change every run's history).
+   *
+   * @throws IllegalStateException if the port is taken and no fallback was asked for
+   */
+  public static DevTemporalServer start(String host, int port, boolean fallBackToFreePort) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
     }
     if (port != 0) {
       try {
-        return bind(port);
+        return bind(host, port);
       } catch (PortTakenException e) {
         if (!fallBackToFreePort) {
           throw new IllegalStateException(
@@ -71,7 +91,7 @@ public final class DevTemporalServer implements AutoCloseable {
     PortTakenException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {
-        return bind(freePort());
+        return bind(host, freePort());
       } catch (PortTakenException e) {
         last = e;
       }
@@ -79,17 +99,27 @@ public final class DevTemporalServer implements AutoCloseable {
     throw new IllegalStateException("cannot start the Temporal dev server on a free port", last);
   }
 
-  private static DevTemporalServer bind(int port) {
+  private static DevTemporalServer bind(String host, int port) {
+    // TestServer.createPortBoundServer binds every interface; this is the same server, bound to
+    // one address
+    TestServicesStarter services = new TestServicesStarter(/* lockTimeSkipping= */ true, 0L);
     try {
-      TestServer.PortBoundTestServer server =
-          TestServer.createPortBoundServer(port, /* lockTimeSkipping= */ true);
-      log.info("Temporal dev server listening on 127.0.0.1:{} (in-memory state)", port);
-      return new DevTemporalServer(server, port);
-    } catch (RuntimeException e) {
+      var builder =
+          io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+              new InetSocketAddress(InetAddress.getByName(host), port),
+              InsecureServerCredentials.create());
+      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+      Server server = builder.build().start();
+      log.info("Temporal dev server listening on {}:{} (in-memory state)", host, port);
+      return new DevTemporalServer(services, server, host, port);
+    } catch (IOException | RuntimeException e) {
+      services.close();
       if (causedByBindFailure(e)) {
         throw new PortTakenException(port, e);
       }
-      throw e;
+      throw new IllegalStateException(
+          "cannot start the Temporal dev server on " + host + ":" + port + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -131,16 +161,28 @@ public final class DevTemporalServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code 127.0.0.1:PORT}, as a Temporal client target. */
+  /** The address it listens on. */
+  public String host() {
+    return host;
+  }
+
+  /** {@code HOST:PORT} as a Temporal client target ({@code 127.0.0.1} when bound to all). */
   public String address() {
-    return "127.0.0.1:" + port;
+    boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    return (any ? LOOPBACK : host) + ":" + port;
   }
 
   /** Stops the server; every workflow it held is gone. */
   @Override
   public void close() {
     log.info("Temporal dev server on port {} stopping", port);
-    server.close();
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    services.close();
   }
 
   /**

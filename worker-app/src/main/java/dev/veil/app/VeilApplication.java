@@ -33,12 +33,9 @@ import dev.veil.activities.cloud.RecentLogs;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.RecentLogsAppender;
 import dev.veil.app.resources.DashboardPageResource;
-import dev.veil.app.resources.ApiTokenFilter;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
 import dev.veil.app.resources.RunsResource;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -47,7 +44,6 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
-import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,9 +80,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
   @Override
   public void initialize(Bootstrap<VeilConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(
-        new SubstitutingSourceProvider(
-            new VeilConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    // substitutes ${VEIL_*} itself, layer by layer, and layers a user file over the defaults
+    bootstrap.setConfigurationSourceProvider(new VeilConfigurationSourceProvider());
     bootstrap.addCommand(new WorkerCommand(this));
     bootstrap.addCommand(new StartCommand(this));
     bootstrap.addCommand(new StatusCommand(this));
@@ -140,13 +135,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
     PipelineReconciler reconciler =
         manageReconciler(configuration, environment, clients, pipelines, worker);
-    if (configuration.getApi().isAuthenticated()) {
-      environment.jersey().register(new ApiTokenFilter(configuration.getApi().getToken()));
-    } else {
-      LoggerFactory.getLogger(VeilApplication.class)
-          .warn("REST API without authentication: set api.token (VEIL_API_TOKEN) before binding"
-              + " it beyond loopback");
-    }
+    environment.jersey().register(configuration.apiGuard());
+    AdminGuard.install(environment, configuration.isRuntimeLogLevelChanges());
     environment
         .jersey()
         .register(

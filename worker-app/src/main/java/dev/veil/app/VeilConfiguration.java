@@ -46,6 +46,58 @@ public class VeilConfiguration extends Configuration {
     this.postgres = postgres;
   }
 
+  private boolean runtimeLogLevelChanges;
+
+  /**
+   * The server with Veil's safe defaults applied: connectors without a {@code bindHost} on
+   * loopback, a request log without query strings ({@link ServerHardening}).
+   */
+  @Override
+  @JsonProperty("server")
+  public synchronized io.dropwizard.core.server.ServerFactory getServerFactory() {
+    io.dropwizard.core.server.ServerFactory server = super.getServerFactory();
+    ServerHardening.apply(server);
+    return server;
+  }
+
+  static {
+    // before any command configures logging: the credential filter survives every reset
+    AdminGuard.installLogFilter();
+  }
+
+  /**
+   * {@code runtimeLogLevelChanges: true} opens the admin task {@code POST /tasks/log-level}; off
+   * by default, since DEBUG logging of other libraries is where request details would appear.
+   */
+  @JsonProperty
+  public boolean isRuntimeLogLevelChanges() {
+    return runtimeLogLevelChanges;
+  }
+
+  @JsonProperty
+  public void setRuntimeLogLevelChanges(boolean runtimeLogLevelChanges) {
+    this.runtimeLogLevelChanges = runtimeLogLevelChanges;
+  }
+
+  /**
+   * The guard of the REST API ({@link ApiFactory#guard()}), after refusing an API that listens
+   * beyond loopback with no token, unless {@code api.protectedElsewhere} says a proxy in front
+   * authenticates.
+   *
+   * @throws IllegalStateException naming the settings, when the API would be open to the network
+   */
+  public dev.veil.app.resources.ApiTokenFilter apiGuard() {
+    java.util.List<String> exposed = ServerHardening.exposedApplicationHosts(getServerFactory());
+    if (!exposed.isEmpty() && !api.isAuthenticated() && !api.isProtectedElsewhere()) {
+      throw new IllegalStateException(
+          "api.token: the REST API would listen on " + String.join(", ", exposed)
+              + " without authentication; set api.token (VEIL_API_TOKEN), bind it to loopback"
+              + " (VEIL_HTTP_BIND=127.0.0.1), or set api.protectedElsewhere: true when a proxy in"
+              + " front of the agent authenticates");
+    }
+    return api.guard();
+  }
+
   @JsonProperty
   public TemporalFactory getTemporal() {
     return temporal;

@@ -170,6 +170,7 @@ public final class SpecValidator {
       for (int i = 0; i < source.schemas().size(); i++) {
         String path = FieldPaths.index("source.schemas", i);
         checkIdentifier(path, source.schemas().get(i), problems);
+        checkNotSystemSchema(path, source.schemas().get(i), problems);
         if (source.schemas().subList(0, i).contains(source.schemas().get(i))) {
           problems.add(path, "listed twice");
         }
@@ -220,6 +221,8 @@ public final class SpecValidator {
         String path = FieldPaths.field("tables.options", entry.getKey());
         if (!isQualifiedName(entry.getKey(), 2)) {
           problems.add(path, "key must be schema.table (two plain identifiers)");
+        } else {
+          checkNotSystemSchema(path, entry.getKey().split("\\.")[0], problems);
         }
         checkTableOptions(path, entry.getValue(), problems);
       }
@@ -247,6 +250,8 @@ public final class SpecValidator {
       }
       if (!valid) {
         problems.add(itemPath, TABLE_PATTERN_REASON);
+      } else if (matchesSystemSchema(parts[0])) {
+        problems.add(itemPath, SYSTEM_SCHEMA_REASON);
       }
     }
   }
@@ -270,13 +275,10 @@ public final class SpecValidator {
       } else if (where.length() > MAX_WHERE_LENGTH) {
         problems.add(wherePath, "longer than " + MAX_WHERE_LENGTH + " characters");
       } else {
-        // A where clause is one boolean expression. Refusing these outright keeps a spec from
-        // smuggling a second statement or hiding the rest of the query, whatever the quoting.
-        if (where.contains(";")) {
-          problems.add(wherePath, "must not contain ';' (one boolean expression only)");
-        }
-        if (where.contains("--") || where.contains("/*") || where.contains("*/")) {
-          problems.add(wherePath, "must not contain SQL comments (--, /* */)");
+        // parsed and allow-listed: an expression over the table's own columns, nothing else
+        // (no subqueries, no functions outside RowFilter.FUNCTIONS, no ';', no comments)
+        for (String reason : RowFilter.check(where, null).problems()) {
+          problems.add(wherePath, reason);
         }
       }
     }
@@ -303,6 +305,8 @@ public final class SpecValidator {
       }
       if (!isQualifiedName(entry.getKey(), 3)) {
         problems.add(path, "key must be schema.table.column (three plain identifiers)");
+      } else {
+        checkNotSystemSchema(path, entry.getKey().split("\\.")[0], problems);
       }
       RuleSpec rule = entry.getValue();
       if (rule == null || isBlank(rule.rule())) {
@@ -394,6 +398,52 @@ public final class SpecValidator {
         problems.add(path + ".tolerationSeconds", "only applies to effect NoExecute");
       }
     }
+  }
+
+  /**
+   * System schemas: PostgreSQL's catalogs ({@code pg_authid} holds password hashes), TOAST and
+   * temporary schemas, and Veil's own bookkeeping. Never a source or a target.
+   */
+  public static boolean isSystemSchema(String schema) {
+    if (schema == null) {
+      return false;
+    }
+    String name = schema.toLowerCase(java.util.Locale.ROOT);
+    return name.equals("pg_catalog") || name.equals("information_schema")
+        || name.equals("_veil") || name.startsWith("pg_toast") || name.startsWith("pg_temp");
+  }
+
+  static final String SYSTEM_SCHEMA_REASON =
+      "must not name a system schema (pg_catalog, information_schema, pg_toast*, pg_temp*, _veil)";
+
+  private static void checkNotSystemSchema(String path, String schema, Problems problems) {
+    if (isSystemSchema(schema)) {
+      problems.add(path, SYSTEM_SCHEMA_REASON);
+    }
+  }
+
+  /**
+   * A schema pattern that names a system schema: literally, or with a wildcard after a prefix of
+   * one ({@code pg_*}, {@code info*}); a bare {@code *} is left to the source schemas, which
+   * cannot be system schemas.
+   */
+  private static boolean matchesSystemSchema(String pattern) {
+    if (!pattern.contains("*")) {
+      return isSystemSchema(pattern);
+    }
+    int star = pattern.indexOf('*');
+    if (star < 2) {
+      return false;
+    }
+    Pattern regex = Pattern.compile(
+        "(?i)" + Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
+    for (String system :
+        List.of("pg_catalog", "information_schema", "_veil", "pg_toast", "pg_temp_1")) {
+      if (regex.matcher(system).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkConnection(String path, String connection, Problems problems) {

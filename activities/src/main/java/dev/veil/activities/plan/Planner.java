@@ -3,6 +3,7 @@ package dev.veil.activities.plan;
 import static dev.veil.activities.db.Sql.qualified;
 
 import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.activities.config.RowFilter;
 import dev.veil.activities.config.SpecValidator;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
@@ -172,7 +173,17 @@ public final class Planner {
           columns(full, rulesByTable.getOrDefault(t.qualifiedName(), Map.of()), spec, problems,
               source, catalog.uniqueColumns(full.oid()), warnings);
       if (where != null) {
-        checkWhere(source, full, where, problems);
+        // only the table's own columns, literals and allow-listed functions; re-rendered from
+        // the parse tree and parenthesised, so nothing can escape the chunk's predicate
+        RowFilter.Verdict verdict = RowFilter.check(where, full.columns().stream()
+            .map(SourceCatalog.Column::name).collect(Collectors.toSet()));
+        String field = "tables.options." + (root != null && options.get(t.qualifiedName()) == null
+            ? root : t.qualifiedName()) + ".where";
+        verdict.problems().forEach(p -> problems.add(p.startsWith(field) ? p : field + ": " + p));
+        if (verdict.problems().isEmpty()) {
+          where = verdict.predicate();
+          checkWhere(source, full, where, problems);
+        }
       }
       List<ChunkRange> chunks =
           mode == TableMode.schema

@@ -65,6 +65,10 @@ public final class Scrubber {
   private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
   private static final Pattern DOUBLE_QUOTED = Pattern.compile("\"[^\"]*\"");
 
+  /** A log line of Veil's own code: level, then a {@code dev.veil.} logger name. */
+  private static final Pattern VEIL_LINE =
+      Pattern.compile("\\s*(?:TRACE|DEBUG|INFO|WARN|ERROR)\\s+(?:\\[[^\\]]*\\]\\s+)?dev\\.veil\\.[\\w.$]+:?\\s");
+
   private final List<String> secrets = new ArrayList<>();
 
   /** Adds a value to remove wherever it appears; blank and very short values are ignored. */
@@ -116,11 +120,22 @@ public final class Scrubber {
     return BEARER.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
   }
 
-  /** Log text: {@link #scrub}, then key details, e-mail addresses and quoted values masked. */
+  /**
+   * Log text: {@link #scrub}, then key details and e-mail addresses masked; in lines of other
+   * code, also {@code key=} values and every quoted value. Veil's own lines ({@code LEVEL
+   * dev.veil.… message}, as {@code RecentLogs} records them) keep their quoted words: they never
+   * carry row values (database errors reach them only through {@code SafeErrors}), and their
+   * words ({@code rule 'email' needs a masking key: set masking.key}) are what the reader needs.
+   */
   public String scrubLog(String text) {
     String result = scrub(text);
     if (result == null || result.isEmpty()) {
       return result;
+    }
+    if (VEIL_LINE.matcher(result).lookingAt()) {
+      result = KEY_DETAIL.matcher(result)
+          .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + ")=(" + MASK + ")"));
+      return EMAIL.matcher(result).replaceAll(MASK);
     }
     result = KEY_ASSIGNMENT.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
     result = KEY_DETAIL.matcher(result)

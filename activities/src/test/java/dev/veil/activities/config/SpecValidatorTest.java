@@ -22,6 +22,8 @@ class SpecValidatorTest {
   private static final String TARGET = "target: {connection: twin}\n";
   private static final String VALID = "id: shop\n" + SOURCE + TARGET;
 
+  private static final String SYSTEM = "must not name a system schema (pg_catalog,"
+      + " information_schema, pg_toast*, pg_temp*, _veil)";
   private static final String IDENTIFIER_REASON = "must be a plain identifier: a letter or '_',"
       + " then letters, digits, '_' or '$' (at most 63)";
   private static final String RULE_KEY_REASON =
@@ -108,6 +110,41 @@ class SpecValidatorTest {
         invalid("where with a comment", VALID
                 + "tables:\n  options:\n    public.orders: {where: 'id > 1 -- and more'}\n",
             "tables.options.public.orders.where: must not contain SQL comments (--, /* */)"),
+        invalid("pg_catalog as a source schema",
+            "id: shop\nsource: {connection: prod, schemas: [pg_catalog]}\n" + TARGET,
+            "source.schemas[0]: " + SYSTEM),
+        invalid("information_schema as a source schema",
+            "id: shop\nsource: {connection: prod, schemas: [public, information_schema]}\n" + TARGET,
+            "source.schemas[1]: " + SYSTEM),
+        invalid("a toast schema as a source schema",
+            "id: shop\nsource: {connection: prod, schemas: [pg_toast]}\n" + TARGET,
+            "source.schemas[0]: " + SYSTEM),
+        invalid("include of the password catalog",
+            VALID + "tables:\n  include: [pg_catalog.pg_authid]\n",
+            "tables.include[0]: " + SYSTEM),
+        invalid("include of a pg_ wildcard", VALID + "tables:\n  include: ['pg_*.*']\n",
+            "tables.include[0]: " + SYSTEM),
+        invalid("exclude naming a system schema",
+            VALID + "tables:\n  exclude: [information_schema.tables]\n",
+            "tables.exclude[0]: " + SYSTEM),
+        invalid("options on a catalog table",
+            VALID + "tables:\n  options:\n    pg_catalog.pg_authid: {sample: 10}\n",
+            "tables.options.pg_catalog.pg_authid: " + SYSTEM),
+        invalid("a rule on a catalog column",
+            VALID + "rules:\n  pg_catalog.pg_authid.rolpassword: {rule: null}\n",
+            "rules.pg_catalog.pg_authid.rolpassword: " + SYSTEM),
+        invalid("where calling a server function", VALID
+                + "tables:\n  options:\n    public.orders: {where: \"pg_read_file('/etc/hostname') is not null\"}\n",
+            "tables.options.public.orders.where: function pg_read_file is not allowed (allowed:"
+                + " built-in functions such as now, date_trunc, lower, coalesce)"),
+        invalid("where with a subquery", VALID
+                + "tables:\n  options:\n    public.orders: {where: 'id in (select id from secrets)'}\n",
+            "tables.options.public.orders.where: IN must be followed by a list of values, not a"
+                + " subquery"),
+        invalid("where escaping its parentheses", VALID
+                + "tables:\n  options:\n    public.orders: {where: 'id > 4990) or (id > 4990'}\n",
+            "tables.options.public.orders.where: not one SQL boolean expression (check quotes and"
+                + " parentheses)"),
         invalid("blank where", VALID + "tables:\n  options:\n    public.orders: {where: ' '}\n",
             "tables.options.public.orders.where: must not be blank (leave it out to copy every row)"),
         invalid("options key without schema", VALID + "tables:\n  options:\n    orders: {sample: 5}\n",

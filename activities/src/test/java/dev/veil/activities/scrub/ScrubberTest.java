@@ -101,4 +101,18 @@ class ScrubberTest {
     assertEquals("owner: 'ops team' <ops@example.com>",
         new Scrubber().scrub("owner: 'ops team' <ops@example.com>"));
   }
+
+  @Test
+  void veilsOwnLogLinesKeepTheirWordsButStillLoseSecretsAndEmails() {
+    Scrubber scrubber = new Scrubber().secrets(List.of("hunter2-long"));
+    assertEquals(
+        "ERROR dev.veil.activities.rules.RuleContext rule 'email' needs a masking key: set"
+            + " masking.key (VEIL_MASKING_KEY)",
+        scrubber.scrubLog("ERROR dev.veil.activities.rules.RuleContext rule 'email' needs a"
+            + " masking key: set masking.key (VEIL_MASKING_KEY)"));
+    assertEquals("WARN dev.veil.x.Y password=*** *** for ***",
+        scrubber.scrubLog("WARN dev.veil.x.Y password=hunter2-long hunter2-long for a@b.example"));
+    assertEquals("WARN io.other.Lib rule '***' key: ***",
+        scrubber.scrubLog("WARN io.other.Lib rule 'email' key: set"));
+  }
 }

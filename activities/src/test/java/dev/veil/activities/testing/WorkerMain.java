@@ -27,6 +27,9 @@ import java.util.Map;
  */
 public final class WorkerMain {
 
+  /** Environment variable: task ids this worker holds at a gate (comma-separated). */
+  public static final String HOLD_TASKS = "VEIL_TEST_HOLD_TASKS";
+
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,8 +49,13 @@ public final class WorkerMain {
                 "src", new ConnectionSettings(args[1], args[3], null, Map.of()),
                 "tgt", new ConnectionSettings(args[2], args[3], null, Map.of())));
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
+    // tasks named in VEIL_TEST_HOLD_TASKS wait at a gate that never opens in this worker
+    java.util.Set<String> held = java.util.Set.of(
+        System.getenv().getOrDefault(HOLD_TASKS, "").split(","));
     java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
+        new GatedTaskExecutor(
+            new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
+            task -> held.contains(task.taskId())),
         (String) null));
     activities.add(new ConfigActivitiesImpl(new LocalFolderPipelineSource(Path.of(args[4]))));
     worker.registerActivitiesImplementations(activities.toArray());

@@ -7,8 +7,10 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code dev-server [--port N]}: runs the in-memory Temporal dev server in the foreground until
- * Ctrl-C. State is lost when it stops; see {@code temporal-dev/README.md}.
+ * {@code dev-server [--port N] [--bind ADDRESS]}: runs the in-memory Temporal dev server in the
+ * foreground until Ctrl-C, listening on loopback unless {@code --bind} says otherwise (whoever
+ * reaches it can read every run's history). State is lost when it stops; see {@code
+ * temporal-dev/README.md}.
  */
 public class DevServerCommand extends VeilCommand {
 
@@ -24,6 +26,11 @@ public class DevServerCommand extends VeilCommand {
         .type(Integer.class)
         .setDefault(DevTemporalServer.DEFAULT_PORT)
         .help("port to listen on (default 7233; 0 picks a free one)");
+    subparser
+        .addArgument("--bind")
+        .setDefault(DevTemporalServer.LOOPBACK)
+        .help("address to listen on (default 127.0.0.1, this machine only; 0.0.0.0: every"
+            + " interface, anyone on the network can read and change run histories)");
   }
 
   @Override
@@ -35,9 +42,10 @@ public class DevServerCommand extends VeilCommand {
   protected int execute(Namespace namespace, VeilConfiguration configuration)
       throws InterruptedException {
     int port = namespace.getInt("port");
+    String bind = namespace.getString("bind");
     DevTemporalServer server;
     try {
-      server = DevTemporalServer.start(port);
+      server = DevTemporalServer.start(bind, port, false);
     } catch (IllegalStateException e) {
       throw new ExitException(
           ExitException.FAILED,
@@ -47,7 +55,9 @@ public class DevServerCommand extends VeilCommand {
         .println(
             "Temporal dev server at "
                 + server.address()
-                + " — in memory: state is lost when it stops; no Schedules, no visibility"
+                + " (listening on "
+                + server.host()
+                + ") — in memory: state is lost when it stops; no Schedules, no visibility"
                 + " queries.");
     out()
         .println(

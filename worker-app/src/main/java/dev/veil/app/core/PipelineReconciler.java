@@ -11,6 +11,7 @@ import dev.veil.workflows.pipeline.RefreshRequest;
 import dev.veil.workflows.pipeline.RemoveRequest;
 import dev.veil.workflows.spec.PipelineSpec;
 import io.dropwizard.lifecycle.Managed;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * a workflow: each pass is idempotent (signal-with-start, refresh of the same version), so a lost
  * pass costs nothing, and the durable state lives in the pipeline workflows themselves. What it
  * keeps in memory is the version applied per pipeline, so an unchanged config costs one cheap
- * fetch (a 304 from the cloud API) and no Temporal call. After a restart it asks each workflow its
+ * fetch (a 304 from the cloud API) and one describe call. A pipeline whose workflow is missing or
+ * closed (terminated, or lost with a restarted dev server) while its config still exists is
+ * started again, so its schedule never stops silently. After a restart it asks each workflow its
  * version once. A config removed while no agent was running is not seen as removed (the Temporal
  * dev server has no visibility list to find its workflow); remove it again, or end the workflow
  * with {@code temporal workflow signal --name remove}.
@@ -141,10 +144,11 @@ public final class PipelineReconciler implements Managed {
         invalidSeen.remove(id);
         PipelineSpec spec = found.get();
         String known = applied.get(id);
-        if (known != null && Objects.equals(known, spec.version())) {
+        boolean open = isOpen(id);
+        if (open && known != null && Objects.equals(known, spec.version())) {
           continue;
         }
-        switch (apply(spec)) {
+        switch (apply(spec, open)) {
           case STARTED -> started.add(id);
           case REFRESHED -> refreshed.add(id);
           case UNCHANGED -> { }
@@ -194,14 +198,16 @@ public final class PipelineReconciler implements Managed {
    *
    * @return what it did
    */
-  private Applied apply(PipelineSpec spec) {
+  private Applied apply(PipelineSpec spec, boolean open) {
     String workflowId = Veil.pipelineWorkflowId(spec.id());
     PipelineWorkflow running = client.newWorkflowStub(PipelineWorkflow.class, workflowId);
     PipelineStatus status = null;
-    try {
-      status = running.status();
-    } catch (WorkflowNotFoundException | WorkflowQueryException e) {
-      // not started yet
+    if (open) {
+      try {
+        status = running.status();
+      } catch (WorkflowNotFoundException | WorkflowQueryException e) {
+        // closed between describe and query
+      }
     }
     boolean alive = status != null && status.state() != PipelineState.ENDED;
     if (alive) {
@@ -226,6 +232,28 @@ public final class PipelineReconciler implements Managed {
     request.add(stub::refresh, new RefreshRequest(spec));
     client.signalWithStart(request);
     return Applied.STARTED;
+  }
+
+  /**
+   * Whether the pipeline's workflow is running. A closed one (terminated, failed, timed out, or
+   * lost with a restarted dev server) is not: queries would still answer from its history, so the
+   * execution status is what tells.
+   */
+  private boolean isOpen(String id) {
+    try {
+      return client
+              .newUntypedWorkflowStub(Veil.pipelineWorkflowId(id))
+              .describe()
+              .getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Asks for a pass as soon as possible (after the one running, if any). */

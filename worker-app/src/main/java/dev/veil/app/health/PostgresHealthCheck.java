@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code postgres:<name>}: a configured connection opens and answers {@code select 1} within a few
- * seconds. Messages name the connection and its host, never its password or URL parameters.
+ * seconds. Messages name the connection only: never its URL, host, user or password (the admin
+ * port may be reachable by more people than the configuration is).
  */
 public class PostgresHealthCheck extends HealthCheck {
 
@@ -41,18 +42,10 @@ public class PostgresHealthCheck extends HealthCheck {
       try (ResultSet rs = statement.executeQuery("select 1")) {
         rs.next();
       }
-      return Result.healthy("connection " + name + " at " + where());
+      return Result.healthy("connection " + name + " answers");
     } catch (SQLException | RuntimeException e) {
-      return Result.unhealthy(
-          "connection " + name + " at " + where() + ": " + scrub(SafeErrors.describe(e)));
+      return Result.unhealthy("connection " + name + ": " + scrub(SafeErrors.describe(e)));
     }
-  }
-
-  /** The URL without its query string, which may carry credentials. */
-  private String where() {
-    String url = settings.url() == null ? "" : settings.url();
-    int q = url.indexOf('?');
-    return q < 0 ? url : url.substring(0, q);
   }
 
   private String scrub(String message) {

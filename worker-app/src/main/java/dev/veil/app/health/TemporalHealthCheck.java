@@ -4,7 +4,10 @@ import com.codahale.metrics.health.HealthCheck;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.TemporalUnavailableException;
 
-/** {@code temporal}: the frontend answers and knows the namespace, within the RPC timeout. */
+/**
+ * {@code temporal}: the frontend answers and knows the namespace, within the RPC timeout. The
+ * message names the namespace, not the address.
+ */
 public class TemporalHealthCheck extends HealthCheck {
 
   private final TemporalClients clients;
@@ -17,10 +20,9 @@ public class TemporalHealthCheck extends HealthCheck {
   protected Result check() {
     try {
       clients.checkReachable();
-      return Result.healthy(
-          "Temporal at " + clients.address() + ", namespace " + clients.namespace());
+      return Result.healthy("Temporal answers for namespace " + clients.namespace());
     } catch (TemporalUnavailableException e) {
-      return Result.unhealthy(e.getMessage());
+      return Result.unhealthy("Temporal does not answer for namespace " + clients.namespace());
     }
   }
 }

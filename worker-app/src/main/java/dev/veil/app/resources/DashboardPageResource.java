@@ -1,5 +1,6 @@
 package dev.veil.app.resources;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -15,6 +16,7 @@ import java.util.Map;
  * Static and public; the page asks for the API token and sends it with every API call.
  */
 @Path("/")
+@PermitAll
 public class DashboardPageResource {
 
   private static final Map<String, String> FILES =

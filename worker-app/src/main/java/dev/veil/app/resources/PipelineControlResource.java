@@ -9,6 +9,7 @@ import dev.veil.app.core.PipelineReconciler;
 import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.workflows.pipeline.PipelineStatus;
 import dev.veil.workflows.pipeline.RunRecord;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -83,6 +84,7 @@ public class PipelineControlResource {
   /** Starts a run now (the {@code runNow} signal): 202. */
   @POST
   @Path("/pipelines/{id}/run-now")
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response runNow(@PathParam("id") String id) {
     return accepted(() -> control.runNow(id));
   }
@@ -90,8 +92,8 @@ public class PipelineControlResource {
   /** Cancels the run in flight, if any (the {@code cancelRun} signal): 202. */
   @POST
   @Path("/pipelines/{id}/cancel-run")
-  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response cancelRun(@PathParam("id") String id, CancelRunRequest request) {
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response cancelRun(@PathParam("id") String id, @Valid CancelRunRequest request) {
     String reason = request == null || request.reason() == null ? "cancelled from the dashboard"
         : request.reason();
     return accepted(() -> control.cancelRun(id, reason));
@@ -100,6 +102,7 @@ public class PipelineControlResource {
   /** Pauses scheduled fires: 202. */
   @POST
   @Path("/pipelines/{id}/pause")
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response pause(@PathParam("id") String id) {
     return accepted(() -> control.pause(id));
   }
@@ -107,6 +110,7 @@ public class PipelineControlResource {
   /** Resumes scheduled fires: 202. */
   @POST
   @Path("/pipelines/{id}/resume")
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response resume(@PathParam("id") String id) {
     return accepted(() -> control.resume(id));
   }
@@ -114,6 +118,7 @@ public class PipelineControlResource {
   /** Reconciles the pipeline source with the workflows now; answers what it did. */
   @POST
   @Path("/reconcile")
+  @Consumes(MediaType.APPLICATION_JSON)
   public PipelineReconciler.Report reconcile() {
     return call(reconciler::reconcile);
   }

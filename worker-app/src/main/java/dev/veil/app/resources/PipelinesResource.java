@@ -8,6 +8,7 @@ import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.RunConflictException;
 import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.app.core.UnknownPipelineException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,6 +42,7 @@ public class PipelinesResource {
    */
   @POST
   @Path("/{id}/runs")
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response start(@PathParam("id") String pipelineId, @QueryParam("runId") String runId) {
     try {
       String id = starter.start(pipelineId, runId);

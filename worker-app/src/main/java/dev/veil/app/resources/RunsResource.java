@@ -8,6 +8,7 @@ import dev.veil.app.core.RunConflictException;
 import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.app.core.UnknownRunException;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -50,11 +51,11 @@ public class RunsResource {
    */
   @POST
   @Path("/cancel")
-  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  @Consumes(MediaType.APPLICATION_JSON)
   public Response cancel(
       @PathParam("runId") String runId,
       @QueryParam("native") @DefaultValue("false") boolean nativeCancel,
-      CancelRunRequest request) {
+      @Valid CancelRunRequest request) {
     try {
       canceller.cancel(runId, request == null ? null : request.reason(), nativeCancel);
       return Response.accepted(new RunRef(runId)).build();

@@ -67,7 +67,7 @@ class PipelineReconcilerTest {
   }
 
   @Test
-  void newConfigsStartTheirWorkflowAndUnchangedOnesCostNoTemporalCall() {
+  void newConfigsStartTheirWorkflowAndUnchangedOnesAreLeftAlone() {
     source.put(spec("shop", "v1")).put(spec("crm", "v1"));
 
     PipelineReconciler.Report first = reconciler.reconcile();
@@ -194,5 +194,43 @@ class PipelineReconcilerTest {
       assertEquals(1, beat.get("pipelines").asInt());
       assertTrue(beat.get("healthy").asBoolean());
     }
+  }
+
+  @Test
+  void aTerminatedPipelineWorkflowIsStartedAgainWhileItsConfigExists() {
+    source.put(spec("shop", "v1"));
+    assertEquals(List.of("shop"), reconciler.reconcile().started());
+    WorkflowStub workflow =
+        temporal.clients.client().newUntypedWorkflowStub(Veil.pipelineWorkflowId("shop"));
+    String firstRun = workflow.describe().getExecution().getRunId();
+    workflow.terminate("the probe terminated it");
+    assertEquals(
+        io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+        temporal.clients.client().newUntypedWorkflowStub(Veil.pipelineWorkflowId("shop"))
+            .describe().getStatus());
+
+    PipelineReconciler.Report report = reconciler.reconcile();
+
+    assertEquals(List.of("shop"), report.started());
+    var now =
+        temporal.clients.client().newUntypedWorkflowStub(Veil.pipelineWorkflowId("shop"))
+            .describe();
+    assertEquals(
+        io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        now.getStatus());
+    assertTrue(!now.getExecution().getRunId().equals(firstRun), "a new run");
+    assertEquals("v1", status("shop").version());
+    assertEquals(List.of(), reconciler.reconcile().started(), "and only once");
+  }
+
+  @Test
+  void aPipelineWorkflowMissingFromTheServerIsStartedAgainByAFreshReconciler() {
+    source.put(spec("crm", "v1"));
+    reconciler.reconcile();
+    temporal.clients.client().newUntypedWorkflowStub(Veil.pipelineWorkflowId("crm"))
+        .terminate("gone");
+    // a fresh agent process knows nothing of what the last one applied
+    assertEquals(List.of("crm"), reconcilerOf(source).reconcile().started());
+    assertEquals(PipelineState.IDLE, status("crm").state());
   }
 }
