@@ -23,6 +23,7 @@ import dev.veil.workflows.spec.TablesSpec;
 import dev.veil.workflows.spec.TargetSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +135,50 @@ class CopyEngineIT {
           s.execute("DELETE FROM public.customers WHERE full_name = 'Late Comer'");
         }
       }
+    }
+  }
+
+  @Test
+  void aNewAttemptEndsTheSessionsOfAnAbandonedOneAndCopiesTheChunkOnce() throws Exception {
+    try (HeldBuild plan = prepared("engine-abandoned")) {
+      CopyEngine engine = new CopyEngine(registry, MaskingKey.of("engine-key-0123456789"));
+      // attempt 1 stalls mid-stream, holding its target transaction and its source session, as
+      // an attempt does whose worker lost touch with Temporal
+      java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+      TableTask t = plan.task();
+      TableTask slow = new TableTask(t.pipelineId(), t.runId(), t.taskId(), t.sourceConnection(),
+          t.targetConnection(), t.targetDatabase(), t.targetSchema(), t.sourceSchema(), t.table(),
+          t.columns(), "pg_sleep(0.0002) IS NOT NULL", null, t.chunk(), t.estimatedRows(), null,
+          null, null, t.epoch(), t.runUid());
+      java.util.concurrent.CompletableFuture<TaskResult> first =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return engine.copy(slow, hb -> {
+                stalled.countDown();
+                try {
+                  never.await(2, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+            } catch (SQLException e) {
+              throw new java.util.concurrent.CompletionException(e);
+            }
+          });
+      assertTrue(stalled.await(2, java.util.concurrent.TimeUnit.MINUTES), "attempt 1 started");
+
+      // attempt 2 of the same task: ends attempt 1's sessions instead of waiting behind them
+      TaskResult second = engine.copy(plan.task(), hb -> {});
+      never.countDown();
+
+      assertEquals(20_000, second.rows());
+      assertEquals(20_000L, count(plan), "the chunk is in the build database once");
+      java.util.concurrent.ExecutionException abandoned = assertThrows(
+          java.util.concurrent.ExecutionException.class,
+          () -> first.get(2, java.util.concurrent.TimeUnit.MINUTES));
+      assertTrue(abandoned.getCause() instanceof SQLException
+          || abandoned.getCause().getCause() instanceof SQLException, abandoned.toString());
     }
   }
 
