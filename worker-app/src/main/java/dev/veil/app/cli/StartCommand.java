@@ -5,11 +5,14 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
+import dev.veil.app.core.MaskingKeyCheck;
 import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.UnknownPipelineException;
+import dev.veil.workflows.spec.PipelineSpec;
 import java.time.Duration;
+import java.util.List;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
@@ -44,7 +47,7 @@ public class StartCommand extends VeilCommand {
   protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
     String pipelineId = namespace.getString("pipelineId");
     PipelineSource pipelines = configuration.pipelineSource();
-    validate(pipelines, pipelineId);
+    validate(pipelines, pipelineId, configuration.getMasking().build().isPresent());
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       String runId =
           new PipelineRunStarter(clients.client(), pipelines)
@@ -62,9 +65,14 @@ public class StartCommand extends VeilCommand {
   }
 
   /** Checks the spec before anything is started; problems go to stderr, one per line. */
-  private void validate(PipelineSource pipelines, String pipelineId) {
+  private void validate(PipelineSource pipelines, String pipelineId, boolean hasKey) {
     try {
-      PipelineRunStarter.validate(pipelines, pipelineId);
+      PipelineSpec spec = PipelineRunStarter.validate(pipelines, pipelineId);
+      MaskingKeyCheck.problem(spec, hasKey)
+          .ifPresent(
+              problem -> {
+                throw new InvalidSpecException(pipelineId, List.of(problem));
+              });
     } catch (InvalidSpecException e) {
       app.err().println("veil start: pipeline " + pipelineId + " is invalid, nothing was started:");
       e.problems().forEach(problem -> app.err().println("  - " + problem));

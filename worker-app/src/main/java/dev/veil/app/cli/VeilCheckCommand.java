@@ -5,9 +5,13 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.plan.Planner;
 import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
+import dev.veil.app.core.MaskingKeyCheck;
 import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.UnknownPipelineException;
 import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.List;
 import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
@@ -53,14 +57,18 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       throws Exception {
     super.run(bootstrap, namespace, configuration);
     String pipelineId = namespace.getString("pipelineId");
-    if (pipelineId == null) {
-      return;
-    }
     CommandSupport.quietLogging();
     PipelineSource pipelines = configuration.getPipelines().build();
+    boolean hasKey = configuration.getMasking().build().isPresent();
+    if (pipelineId == null) {
+      checkEveryPipeline(pipelines, hasKey);
+      return;
+    }
     try {
+      PipelineSpec spec = PipelineRunStarter.validate(pipelines, pipelineId);
+      refuseWithoutKey(spec, hasKey);
       RunPlan plan = new Planner(configuration.connectionRegistry())
-          .plan(PipelineRunStarter.validate(pipelines, pipelineId), "veil-check-" + pipelineId);
+          .plan(spec, "veil-check-" + pipelineId);
       new PlanPrinter(app.out()).print(plan);
     } catch (InvalidSpecException e) {
       app.err().println("veil check: pipeline " + pipelineId + " would be refused:");
@@ -69,6 +77,41 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
     } catch (UnknownPipelineException e) {
       throw new ExitException(ExitException.INVALID, "veil check: " + e.getMessage());
     }
+  }
+
+  /**
+   * Without a pipeline id: every pipeline file is read and validated (not planned), so a broken
+   * one is not hidden behind "Configuration is OK"; each broken pipeline's problems are listed.
+   */
+  private void checkEveryPipeline(PipelineSource pipelines, boolean hasKey) {
+    boolean refused = false;
+    for (String id : pipelines.ids()) {
+      List<String> problems = new ArrayList<>();
+      try {
+        MaskingKeyCheck.problem(PipelineRunStarter.validate(pipelines, id), hasKey)
+            .ifPresent(problems::add);
+      } catch (InvalidSpecException e) {
+        problems.addAll(e.problems());
+      } catch (RuntimeException e) {
+        problems.add("cannot read: " + e.getMessage());
+      }
+      if (!problems.isEmpty()) {
+        refused = true;
+        app.err().println("veil check: pipeline " + id + " would be refused:");
+        problems.forEach(problem -> app.err().println("  - " + problem));
+      }
+    }
+    if (refused) {
+      throw new ExitException(ExitException.INVALID, null);
+    }
+  }
+
+  private static void refuseWithoutKey(PipelineSpec spec, boolean hasKey) {
+    MaskingKeyCheck.problem(spec, hasKey)
+        .ifPresent(
+            problem -> {
+              throw new InvalidSpecException(spec.id(), List.of(problem));
+            });
   }
 
   @Override

@@ -98,10 +98,28 @@ class CheckAndScanCommandsIT {
   }
 
   @Test
-  void checkWithoutAPipelineStillOnlyChecksTheConfiguration() {
+  void checkWithoutAPipelineValidatesEveryPipelineFile() {
     Result result = CliRunner.run("check", "-c", stack.config.toString());
-    assertEquals(0, result.code(), result.toString());
-    assertTrue(result.out().isEmpty(), result.toString());
+    assertEquals(2, result.code(), result.toString());
+    assertTrue(result.err().contains("pipeline broken would be refused"), result.toString());
+    assertTrue(result.err().contains("no_such_rule"), result.toString());
+    assertTrue(!result.err().contains("pipeline shop "), "shop is valid: " + result);
+  }
+
+  @Test
+  void keyedRulesWithoutAMaskingKeyAreRefusedByCheckAndStartNamingTheSetting() throws Exception {
+    java.nio.file.Path noKey = stack.directory.resolve("veil-no-key.yml");
+    Files.writeString(noKey, stack.config(0, 0).replace(
+        "key: " + TestStack.MASKING_KEY, "key: \"\""));
+    for (String[] args : new String[][] {
+        {"check", "shop", "-c", noKey.toString()},
+        {"check", "-c", noKey.toString()},
+        {"start", "shop", "-c", noKey.toString()}}) {
+      Result result = CliRunner.run(args);
+      assertEquals(2, result.code(), String.join(" ", args) + ": " + result);
+      assertTrue(result.err().contains("rules email, hash need a masking key: set masking.key"),
+          String.join(" ", args) + ": " + result);
+    }
   }
 
   @Test

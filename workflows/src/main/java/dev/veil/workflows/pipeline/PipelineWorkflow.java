@@ -10,7 +10,7 @@ import io.temporal.workflow.WorkflowMethod;
  * The long-lived workflow of one pipeline (id {@code veil-pipeline-<pipelineId>}, type {@code
  * Pipeline}): it holds the config version it was given, fires runs on the spec's 5-field cron
  * schedule (UTC) or on {@link #runNow}, and starts one {@code PipelineRun} child per run (id {@code
- * veil-run-<pipelineId>-<n>}). At most one run is in flight: a fire that comes while a run is still
+ * veil-run-<pipelineId>-<n>-<8 random hex>}, unique for ever). At most one run is in flight: a fire that comes while a run is still
  * going is skipped and recorded. It lives as long as its config exists; {@link #remove} ends it
  * after its current run. It continues as new (carrying its state) before its history grows large.
  */

@@ -32,6 +32,8 @@ import org.slf4j.Logger;
 public class PipelineWorkflowImpl implements PipelineWorkflow {
 
   private static final Logger log = Workflow.getLogger(PipelineWorkflowImpl.class);
+  /** Change id: run ids carry a random part, unique across lives of the pipeline. */
+  static final String UNIQUE_RUN_IDS = "unique-run-ids";
 
   private String pipelineId;
   private PipelineSpec spec;
@@ -152,7 +154,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
     runsStarted++;
     runsThisExecution++;
-    String runId = Veil.runWorkflowId(pipelineId, Long.toString(runsStarted));
+    String runId = Veil.runWorkflowId(pipelineId, runSuffix());
     String version = spec.version();
     currentRunId = runId;
     currentRunStarted = false;
@@ -187,6 +189,20 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
           finished(runId, now, summary, failure);
           return null;
         });
+  }
+
+  /**
+   * {@code <n>-<8 hex>}: the counter restarts with a new life of the pipeline (and the dev server
+   * forgets every workflow when it restarts), so a random part drawn in the workflow keeps a run
+   * id unique for ever; idempotency ledgers keyed by run id depend on it. Histories from before
+   * the change keep the bare counter.
+   */
+  private String runSuffix() {
+    String n = Long.toString(runsStarted);
+    if (Workflow.getVersion(UNIQUE_RUN_IDS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return n;
+    }
+    return n + "-" + Workflow.randomUUID().toString().substring(0, 8);
   }
 
   private void finished(String runId, long startedAt, RunSummary summary, Exception failure) {
