@@ -168,7 +168,7 @@ public class DemoCommand extends VeilCommand {
                   registry,
                   configuration.getExecutor().build(registry, key)));
       worker.start();
-      String runId = new PipelineRunStarter(clients.client(), pipelines).start(PIPELINE_ID, null);
+      String runId = new PipelineRunStarter(clients.client(), pipelines).runNow(PIPELINE_ID, "veil demo");
       step(
           out,
           "Run",

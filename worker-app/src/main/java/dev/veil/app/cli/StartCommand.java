@@ -18,8 +18,9 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code start <pipelineId> [--follow] [--run-id ID]}: checks the spec locally (an invalid one
- * prints its problems and exits 2 without starting anything), starts a run and prints its id; with
+ * {@code start <pipelineId> [--follow]}: checks the spec locally (an invalid one prints its
+ * problems and exits 2 without starting anything), asks the pipeline's workflow for a run (the
+ * {@code runNow} update, which refuses while a run is in flight: exit 1) and prints its id; with
  * {@code --follow} shows progress until the run ends (exit 0 succeeded, 1 failed, 3 cancelled).
  */
 public class StartCommand extends VeilCommand {
@@ -36,11 +37,6 @@ public class StartCommand extends VeilCommand {
         .addArgument("-f", "--follow")
         .action(Arguments.storeTrue())
         .help("show progress every second until the run ends; exit 0 ok, 1 failed, 3 cancelled");
-    subparser
-        .addArgument("--run-id")
-        .dest("runId")
-        .metavar("ID")
-        .help("workflow id of the run (default veil-run-<pipeline>-<yyyyMMdd-HHmmss>)");
   }
 
   @Override
@@ -51,7 +47,7 @@ public class StartCommand extends VeilCommand {
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       String runId =
           new PipelineRunStarter(clients.client(), pipelines)
-              .start(pipelineId, namespace.getString("runId"));
+              .runNow(pipelineId, "veil start");
       out().println(runId);
       if (!Boolean.TRUE.equals(namespace.getBoolean("follow"))) {
         return ExitException.OK;

@@ -97,9 +97,12 @@ class CliIT {
   }
 
   @Test
-  void checkValidatesTheConfigurationGivenWithDashC() {
+  void checkValidatesTheConfigurationGivenWithDashCAndItsPipelines() {
     Result result = CliRunner.run("check", "-c", stack.config.toString());
-    assertEquals(0, result.code(), result.toString());
+    // the configuration is fine; the stack's pipelines folder holds a broken pipeline
+    assertEquals(2, result.code(), result.toString());
+    assertTrue(result.err().startsWith("veil check: pipeline broken would be refused"),
+        result.toString());
   }
 
   @Test
@@ -240,18 +243,17 @@ class CliIT {
             "start",
             "shop",
             "--follow",
-            "--run-id",
-            "veil-run-shop-cli-1",
             "-c",
             stack.config.toString());
 
     assertEquals(0, result.code(), result.toString());
-    assertTrue(result.out().startsWith("veil-run-shop-cli-1\n"), result.toString());
+    String runId = result.out().lines().findFirst().orElse("");
+    assertTrue(runId.matches("veil-run-shop-\\d+-[0-9a-f]{8}"), result.toString());
     assertTrue(result.out().contains("public.customers"), result.toString());
     assertTrue(result.out().contains("SUCCEEDED: 2 tables, 900 rows"), result.toString());
 
     Result json =
-        CliRunner.run("status", "veil-run-shop-cli-1", "--json", "-c", stack.config.toString());
+        CliRunner.run("status", runId, "--json", "-c", stack.config.toString());
     assertEquals(0, json.code(), json.toString());
     JsonNode status = json(json.out());
     assertEquals("SUCCEEDED", status.get("outcome").asText());

@@ -336,6 +336,41 @@ class PipelineWorkflowTest {
     assertNotEquals(first, second, "a run id names one run, ever");
   }
 
+  @Test
+  void runNowUpdateReturnsTheRunIdAndIsRefusedWhileARunIsInFlight() {
+    start(spec("v1", null, 30));
+    pipeline.pause(new PauseRequest(null));
+
+    RunNowResult started = pipeline.startRun(new RunNowRequest("cli"));
+
+    assertTrue(started.runId().startsWith("veil-run-shop-1-"), started.runId());
+    PipelineStatus status = awaitStatus("running", s -> s.currentRunId() != null);
+    assertEquals(started.runId(), status.currentRunId());
+    assertEquals(RunTrigger.RUN_NOW, status.lastRuns().get(0).trigger());
+
+    io.temporal.client.WorkflowUpdateException conflict =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.temporal.client.WorkflowUpdateException.class,
+            () -> pipeline.startRun(new RunNowRequest("cli")));
+    assertTrue(
+        String.valueOf(innermost(conflict).getMessage())
+            .contains("run " + started.runId() + " of pipeline shop is still going"),
+        String.valueOf(innermost(conflict)));
+    assertEquals(1, pipeline.status().runsStarted(), "the refused update started nothing");
+
+    env.sleep(Duration.ofMinutes(31));
+    awaitStatus("run done", s -> s.currentRunId() == null);
+    RunNowResult second = pipeline.startRun(new RunNowRequest("cli"));
+    assertTrue(second.runId().startsWith("veil-run-shop-2-"), second.runId());
+  }
+
+  private static Throwable innermost(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   private String currentRunIdOf() {
     return client
         .newUntypedWorkflowStub(Veil.pipelineWorkflowId(PIPELINE))
