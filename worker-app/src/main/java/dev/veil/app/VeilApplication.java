@@ -66,6 +66,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
   private volatile boolean serving;
   private final CountDownLatch shutdownRequested = new CountDownLatch(1);
   private final ObjectMapper objectMapper = Jackson.newObjectMapper();
+  /** Commands that serve {@code /metrics}. */
+  private static final java.util.Set<String> SERVING_COMMANDS = java.util.Set.of("server");
 
   public static void main(String[] args) throws Exception {
     VeilApplication app = new VeilApplication();
@@ -224,8 +226,11 @@ public class VeilApplication extends Application<VeilConfiguration> {
     Bootstrap<VeilConfiguration> bootstrap = new Bootstrap<>(this);
     addDefaultCommands(bootstrap);
     initialize(bootstrap);
-    // as Application.run does: JVM metrics for the server's /metrics
-    bootstrap.registerMetrics();
+    // as Application.run does: JVM metrics for /metrics, but only where they are served (JMX and
+    // the metric sets cost a client command a good part of its start-up)
+    if (arguments.length > 0 && SERVING_COMMANDS.contains(arguments[0])) {
+      bootstrap.registerMetrics();
+    }
     if (arguments.length == 0) {
       printUsage(bootstrap, stdout);
       return 0;
