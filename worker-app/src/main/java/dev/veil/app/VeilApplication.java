@@ -10,6 +10,7 @@ import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
 import dev.veil.app.cli.DiagnosticsCommand;
 import dev.veil.app.cli.RunTaskCommand;
+import dev.veil.app.cli.RunsCommand;
 import dev.veil.app.cli.ScanCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
@@ -91,6 +92,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new WorkerCommand(this));
     bootstrap.addCommand(new StartCommand(this));
     bootstrap.addCommand(new StatusCommand(this));
+    bootstrap.addCommand(new RunsCommand(this));
     bootstrap.addCommand(new CancelCommand(this));
     bootstrap.addCommand(new DevServerCommand(this));
     bootstrap.addCommand(new DemoCommand(this));

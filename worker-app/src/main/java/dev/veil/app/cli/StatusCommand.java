@@ -12,8 +12,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
  * {@code status <runId> [--follow] [--json]}: a run's state and per-table progress, live rows of
- * running chunks included. Exit 0 when the status was read; with {@code --follow} the run's outcome
- * (0 succeeded, 1 failed, 3 cancelled).
+ * running chunks included. Exit 0 while the run goes on; once it has ended (and with {@code
+ * --follow}) the run's outcome: 0 succeeded, 1 failed, 3 cancelled.
  */
 public class StatusCommand extends VeilCommand {
 
@@ -60,7 +60,8 @@ public class StatusCommand extends VeilCommand {
           printer.printSummary(status);
         }
       }
-      return ExitException.OK;
+      // a script must see a failed run fail: a run still going is 0, an ended one its outcome
+      return status.finished() ? RunPrinter.exitCode(status) : ExitException.OK;
     }
   }
 }

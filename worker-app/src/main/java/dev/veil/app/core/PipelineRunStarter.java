@@ -23,6 +23,7 @@ import io.temporal.client.WorkflowOptions;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -79,7 +80,16 @@ public final class PipelineRunStarter {
   public static PipelineSpec validate(PipelineSource pipelines, String pipelineId) {
     return pipelines
         .find(pipelineId)
-        .orElseThrow(() -> new UnknownPipelineException(pipelineId, pipelines.describe()));
+        .orElseThrow(
+            () -> new UnknownPipelineException(pipelineId, pipelines.describe(), knownIds(pipelines)));
+  }
+
+  private static List<String> knownIds(PipelineSource pipelines) {
+    try {
+      return pipelines.ids();
+    } catch (RuntimeException e) {
+      return List.of(); // the suggestion is a nicety; the source's own error comes elsewhere
+    }
   }
 
   /**

@@ -183,6 +183,28 @@ class CliIT {
     Result again = CliRunner.run("cancel", runId, "-c", slowConfig.toString());
     assertEquals(1, again.code(), again.toString());
     assertTrue(again.err().contains("already finished"), again.toString());
+
+    Result ended = CliRunner.run("status", runId, "-c", slowConfig.toString());
+    assertEquals(3, ended.code(), "status of an ended run exits with its outcome: " + ended);
+  }
+
+  @Test
+  void statusOfAFailedRunExits1() {
+    slowActivities.releaseTasks();
+    slowActivities.failTable("public.orders");
+    String runId = "veil-run-shop-cli-failed";
+    Result followed;
+    try {
+      slowClientsStart(runId);
+      followed = CliRunner.run("status", runId, "--follow", "-c", slowConfig.toString());
+    } finally {
+      slowActivities.healTable("public.orders");
+    }
+    assertEquals(1, followed.code(), followed.toString());
+
+    Result status = CliRunner.run("status", runId, "-c", slowConfig.toString());
+    assertEquals(1, status.code(), status.toString());
+    assertTrue(status.out().contains("FAILED"), status.toString());
   }
 
   @Test
@@ -260,6 +282,15 @@ class CliIT {
     assertEquals("shop", status.get("pipelineId").asText());
     assertEquals(TestStack.CUSTOMERS + TestStack.ORDERS, status.get("rowsDone").asLong());
     assertFalse(json.out().contains(TestStack.MASKING_KEY));
+
+    Result runs = CliRunner.run("runs", "shop", "-c", stack.config.toString());
+    assertEquals(0, runs.code(), runs.toString());
+    assertTrue(runs.out().startsWith("PIPELINE  RUN"), runs.toString());
+    assertTrue(runs.out().matches("(?s).*\\nshop +" + runId + " +SUCCEEDED +[-0-9: ]+ +[0-9.]+ s +900\\n.*"),
+        runs.toString());
+    Result typo = CliRunner.run("runs", "shpo", "-c", stack.config.toString());
+    assertEquals(2, typo.code(), typo.toString());
+    assertTrue(typo.err().contains("did you mean 'shop'?"), typo.toString());
     assertTrue(workerThread.isAlive(), "veil worker stopped: " + workerResult.get());
   }
 
