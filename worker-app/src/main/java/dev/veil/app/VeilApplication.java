@@ -36,6 +36,7 @@ import dev.veil.app.resources.DashboardPageResource;
 import dev.veil.app.resources.ApiTokenFilter;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
+import dev.veil.app.resources.RunHistoryResource;
 import dev.veil.app.resources.RunsResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -154,6 +155,11 @@ public class VeilApplication extends Application<VeilConfiguration> {
             new PipelineControlResource(
                 new PipelineControl(clients.client(), pipelines), reconciler, recentLogs, scrubber));
     environment.jersey().register(new DashboardPageResource());
+    environment
+        .jersey()
+        .register(
+            new RunHistoryResource(
+                new PipelineControl(clients.client(), pipelines), new RunStatusReader(clients)));
 
     RunStatusReader reader = new RunStatusReader(clients);
     environment
