@@ -19,6 +19,7 @@ import dev.veil.app.cli.VeilCheckCommand;
 import dev.veil.app.cli.VeilServerCommand;
 import dev.veil.app.cli.WorkerCommand;
 import dev.veil.activities.cloud.CloudApiClient;
+import dev.veil.app.core.AgentVersion;
 import dev.veil.app.core.CloudAgent;
 import dev.veil.app.core.ConfigProblemReporter;
 import dev.veil.app.core.PipelineReconciler;
@@ -243,11 +244,23 @@ public class VeilApplication extends Application<VeilConfiguration> {
       printUsage(bootstrap, stdout);
       return 0;
     }
-    Cli cli = new Cli(new JarLocation(getClass()), bootstrap, stdout, stderr);
+    Cli cli = new Cli(new VeilLocation(getClass()), bootstrap, stdout, stderr);
     Optional<Throwable> error = cli.run(arguments);
     stdout.flush();
     stderr.flush();
     return error.map(CommandSupport::exitCode).orElse(0);
+  }
+
+  /** Gives {@code --version} the agent's version (the jar's manifest has none). */
+  private static final class VeilLocation extends JarLocation {
+    VeilLocation(Class<?> klass) {
+      super(klass);
+    }
+
+    @Override
+    public Optional<String> getVersion() {
+      return Optional.of(AgentVersion.get());
+    }
   }
 
   private static void printUsage(Bootstrap<VeilConfiguration> bootstrap, PrintStream out) {
