@@ -122,11 +122,21 @@ class DashboardBrowserIT {
     Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * Clicks a pipeline's button in one step inside the page: the rows are redrawn every second, so
+   * a button found first and clicked after can be gone by then.
+   */
   private void click(String pipeline, String action) {
-    browser
-        .findElement(
-            By.cssSelector("tr[data-pipeline='" + pipeline + "'] button[data-action='" + action + "']"))
-        .click();
+    String selector = "tr[data-pipeline='" + pipeline + "'] button[data-action='" + action + "']";
+    waiting()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    ((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript(
+                            "const b = document.querySelector(arguments[0]);"
+                                + " if (!b || b.disabled) return false; b.click(); return true;",
+                            selector)));
   }
 
   @Test
