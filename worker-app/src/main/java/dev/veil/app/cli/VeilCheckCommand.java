@@ -67,6 +67,8 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
     try {
       PipelineSpec spec = PipelineRunStarter.validate(pipelines, pipelineId);
       refuseWithoutKey(spec, hasKey);
+      reachable(configuration, spec.source().connection());
+      reachable(configuration, spec.target().connection());
       RunPlan plan = new Planner(configuration.connectionRegistry())
           .plan(spec, "veil-check-" + pipelineId);
       new PlanPrinter(app.out()).print(plan);
@@ -103,6 +105,23 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
     }
     if (refused) {
       throw new ExitException(ExitException.INVALID, null);
+    }
+  }
+
+  /**
+   * Opens a connection the plan needs, so that a wrong password, host or port is reported as
+   * that connection's problem with the driver's reason, not as an unexpected error.
+   */
+  private static void reachable(VeilConfiguration configuration, String connection) {
+    if (connection == null || !configuration.connectionSettings().containsKey(connection)) {
+      return; // the planner names an unknown connection itself
+    }
+    try (java.sql.Connection c = configuration.connectionRegistry().open(connection)) {
+      c.isValid(1);
+    } catch (java.sql.SQLException e) {
+      throw new ExitException(
+          ExitException.FAILED,
+          "veil check: cannot connect to connection '" + connection + "': " + e.getMessage());
     }
   }
 

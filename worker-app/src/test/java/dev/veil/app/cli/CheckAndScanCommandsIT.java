@@ -49,6 +49,28 @@ class CheckAndScanCommandsIT {
         """);
   }
 
+  @Test
+  void aConnectionThatCannotBeReachedIsNamedWithTheDriversReason() throws Exception {
+    Files.writeString(stack.pipelines.resolve("offline.yaml"), """
+        id: offline
+        source: {connection: unreachable}
+        target: {connection: test-target}
+        rules:
+          public.customers.email: {rule: email}
+        """);
+    try {
+      Result result = CliRunner.run("check", "offline", "-c", stack.config.toString());
+      assertEquals(1, result.code(), result.toString());
+      assertTrue(result.err().startsWith("veil check: cannot connect to connection 'unreachable': "),
+          result.toString());
+      assertTrue(result.err().toLowerCase().contains("refused"), result.toString());
+      assertTrue(!result.err().contains("unexpected error"), result.toString());
+      assertTrue(!result.err().contains("s3cret-password-never-shown"), result.toString());
+    } finally {
+      Files.delete(stack.pipelines.resolve("offline.yaml"));
+    }
+  }
+
   @AfterAll
   static void stop() throws Exception {
     stack.close();
