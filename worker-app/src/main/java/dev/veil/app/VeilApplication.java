@@ -6,6 +6,8 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.CommandSupport;
+import dev.veil.app.cli.Console;
+import dev.veil.app.cli.Shutdown;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
 import dev.veil.app.cli.DiagnosticsCommand;
@@ -51,8 +53,6 @@ import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
 import org.slf4j.LoggerFactory;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -64,11 +64,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class VeilApplication extends Application<VeilConfiguration> {
 
-  private volatile PrintStream out = System.out;
-  private volatile PrintStream err = System.err;
-  private volatile boolean serving;
-  private final CountDownLatch shutdownRequested = new CountDownLatch(1);
   private final ObjectMapper objectMapper = Jackson.newObjectMapper();
+  private final Shutdown shutdown = new Shutdown();
+  private volatile Console console = new Console(System.out, System.err, objectMapper);
   /** Commands that serve {@code /metrics}. */
   private static final java.util.Set<String> SERVING_COMMANDS = java.util.Set.of("server");
 
@@ -76,7 +74,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     VeilApplication app = new VeilApplication();
     int code = app.execute(System.out, System.err, args);
     // `server` returns with Jetty running; everything else is done when it returns.
-    if (code != 0 || !app.serving) {
+    if (code != 0 || !app.shutdown.serving()) {
       System.exit(code);
     }
   }
@@ -91,23 +89,24 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.setConfigurationSourceProvider(
         new SubstitutingSourceProvider(
             new VeilConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
-    bootstrap.addCommand(new WorkerCommand(this));
-    bootstrap.addCommand(new StartCommand(this));
-    bootstrap.addCommand(new StatusCommand(this));
-    bootstrap.addCommand(new RunsCommand(this));
-    bootstrap.addCommand(new CancelCommand(this));
-    bootstrap.addCommand(new DevServerCommand(this));
-    bootstrap.addCommand(new DemoCommand(this));
-    bootstrap.addCommand(new ValuesTemplateCommand(this));
-    bootstrap.addCommand(new DiagnosticsCommand(this));
-    bootstrap.addCommand(new RunTaskCommand(this));
-    bootstrap.addCommand(new ScanCommand(this));
+    // commands receive what they use: the console, and the shutdown for those that wait
+    bootstrap.addCommand(new WorkerCommand(console, shutdown));
+    bootstrap.addCommand(new StartCommand(console));
+    bootstrap.addCommand(new StatusCommand(console));
+    bootstrap.addCommand(new RunsCommand(console));
+    bootstrap.addCommand(new CancelCommand(console));
+    bootstrap.addCommand(new DevServerCommand(console, shutdown));
+    bootstrap.addCommand(new DemoCommand(console, shutdown));
+    bootstrap.addCommand(new ValuesTemplateCommand(console));
+    bootstrap.addCommand(new DiagnosticsCommand(console));
+    bootstrap.addCommand(new RunTaskCommand(console));
+    bootstrap.addCommand(new ScanCommand(console));
   }
 
   @Override
   protected void addDefaultCommands(Bootstrap<VeilConfiguration> bootstrap) {
-    bootstrap.addCommand(new VeilServerCommand(this));
-    bootstrap.addCommand(new VeilCheckCommand(this));
+    bootstrap.addCommand(new VeilServerCommand(this, shutdown));
+    bootstrap.addCommand(new VeilCheckCommand(this, console));
   }
 
   /** The server: Temporal clients, the worker (unless disabled), REST resources, health checks. */
@@ -230,8 +229,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
    * (the CLI tests use this).
    */
   public int execute(PrintStream stdout, PrintStream stderr, String... arguments) {
-    this.out = stdout;
-    this.err = stderr;
+    this.console = new Console(stdout, stderr, objectMapper);
     Bootstrap<VeilConfiguration> bootstrap = new Bootstrap<>(this);
     addDefaultCommands(bootstrap);
     initialize(bootstrap);
@@ -279,59 +277,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     out.flush();
   }
 
-  /** Where commands print their output. */
-  public PrintStream out() {
-    return out;
-  }
-
-  /** Where commands print problems. */
-  public PrintStream err() {
-    return err;
-  }
-
-  public ObjectMapper objectMapper() {
-    return objectMapper;
-  }
-
-  /** Called by {@code server} once Jetty runs: {@code main} must not exit then. */
-  public void markServing() {
-    serving = true;
-  }
-
-  /**
-   * Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C) or {@link #requestShutdown()} is
-   * called, then runs {@code cleanup} once.
-   */
-  public void awaitShutdown(Runnable cleanup) throws InterruptedException {
-    AtomicBoolean done = new AtomicBoolean();
-    Runnable once =
-        () -> {
-          if (done.compareAndSet(false, true)) {
-            cleanup.run();
-          }
-        };
-    Thread hook =
-        new Thread(
-            () -> {
-              once.run();
-              shutdownRequested.countDown();
-            },
-            "veil-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      shutdownRequested.await();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the hook runs (or ran) the cleanup
-      }
-      once.run();
-    }
-  }
-
-  /** Ends a command waiting in {@link #awaitShutdown} (tests; the JVM's own hook otherwise). */
+  /** Ends a command waiting for shutdown ({@code worker}, {@code dev-server}; tests). */
   public void requestShutdown() {
-    shutdownRequested.countDown();
+    shutdown.request();
   }
 }

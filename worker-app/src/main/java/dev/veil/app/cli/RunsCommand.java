@@ -2,7 +2,6 @@ package dev.veil.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.veil.activities.config.PipelineSource;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.PipelineRunStarter;
@@ -33,8 +32,8 @@ public class RunsCommand extends VeilCommand {
   private static final DateTimeFormatter STARTED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  public RunsCommand(VeilApplication app) {
-    super(app, "runs", "Lists recent runs with outcome, duration, rows and error");
+  public RunsCommand(Console console) {
+    super(console, "runs", "Lists recent runs with outcome, duration, rows and error");
   }
 
   @Override
@@ -81,7 +80,7 @@ public class RunsCommand extends VeilCommand {
   private void printJson(Map<String, List<RunRecord>> runs) throws JsonProcessingException {
     List<Map<String, Object>> pipelines = new ArrayList<>();
     runs.forEach((id, list) -> pipelines.add(Map.of("id", id, "runs", list)));
-    out().println(app.objectMapper().writeValueAsString(Map.of("pipelines", pipelines)));
+    out().println(console.objectMapper().writeValueAsString(Map.of("pipelines", pipelines)));
   }
 
   static void print(PrintStream out, Map<String, List<RunRecord>> runs) {

@@ -2,7 +2,6 @@ package dev.veil.app.cli;
 
 import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.config.PipelineSource;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.MaskingKeyCheck;
@@ -25,8 +24,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class StartCommand extends VeilCommand {
 
-  public StartCommand(VeilApplication app) {
-    super(app, "start", "Starts a run of a pipeline and prints its run id");
+  public StartCommand(Console console) {
+    super(console, "start", "Starts a run of a pipeline and prints its run id");
   }
 
   @Override
@@ -52,7 +51,7 @@ public class StartCommand extends VeilCommand {
       if (!Boolean.TRUE.equals(namespace.getBoolean("follow"))) {
         return ExitException.OK;
       }
-      RunPrinter printer = new RunPrinter(out(), RunPrinter.terminal(out()), app.objectMapper());
+      RunPrinter printer = new RunPrinter(out(), RunPrinter.terminal(out()), console.objectMapper());
       RunStatus last =
           printer.follow(new RunStatusReader(clients), runId, Duration.ofSeconds(1), false);
       printer.printSummary(last);
@@ -70,8 +69,8 @@ public class StartCommand extends VeilCommand {
                 throw new InvalidSpecException(pipelineId, List.of(problem));
               });
     } catch (InvalidSpecException e) {
-      app.err().println("veil start: pipeline " + pipelineId + " is invalid, nothing was started:");
-      e.problems().forEach(problem -> app.err().println("  - " + problem));
+      console.err().println("veil start: pipeline " + pipelineId + " is invalid, nothing was started:");
+      e.problems().forEach(problem -> console.err().println("  - " + problem));
       throw new ExitException(ExitException.INVALID, null);
     } catch (UnknownPipelineException e) {
       throw new ExitException(ExitException.INVALID, "veil start: " + e.getMessage());

@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.RunStatusReader;
@@ -17,8 +16,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class StatusCommand extends VeilCommand {
 
-  public StatusCommand(VeilApplication app) {
-    super(app, "status", "Shows the progress of a run");
+  public StatusCommand(Console console) {
+    super(console, "status", "Shows the progress of a run");
   }
 
   @Override
@@ -43,7 +42,7 @@ public class StatusCommand extends VeilCommand {
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       RunStatusReader reader = new RunStatusReader(clients);
       RunPrinter printer =
-          new RunPrinter(out(), !json && RunPrinter.terminal(out()), app.objectMapper());
+          new RunPrinter(out(), !json && RunPrinter.terminal(out()), console.objectMapper());
       if (follow) {
         RunStatus last = printer.follow(reader, runId, Duration.ofSeconds(1), json);
         if (!json) {

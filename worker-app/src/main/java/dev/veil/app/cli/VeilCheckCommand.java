@@ -3,7 +3,6 @@ package dev.veil.app.cli;
 import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.plan.Planner;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.MaskingKeyCheck;
 import dev.veil.app.core.PipelineRunStarter;
@@ -12,6 +11,7 @@ import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
+import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
@@ -28,11 +28,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
 
-  private final VeilApplication app;
+  private final Console console;
 
-  public VeilCheckCommand(VeilApplication app) {
-    super(app);
-    this.app = app;
+  public VeilCheckCommand(Application<VeilConfiguration> application, Console console) {
+    super(application);
+    this.console = console;
   }
 
   @Override
@@ -71,10 +71,10 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       reachable(configuration, spec.target().connection());
       RunPlan plan = new Planner(configuration.connectionRegistry())
           .plan(spec, "veil-check-" + pipelineId);
-      new PlanPrinter(app.out()).print(plan);
+      new PlanPrinter(console.out()).print(plan);
     } catch (InvalidSpecException e) {
-      app.err().println("veil check: pipeline " + pipelineId + " would be refused:");
-      e.problems().forEach(problem -> app.err().println("  - " + problem));
+      console.err().println("veil check: pipeline " + pipelineId + " would be refused:");
+      e.problems().forEach(problem -> console.err().println("  - " + problem));
       throw new ExitException(ExitException.INVALID, null);
     } catch (UnknownPipelineException e) {
       throw new ExitException(ExitException.INVALID, "veil check: " + e.getMessage());
@@ -99,8 +99,8 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       }
       if (!problems.isEmpty()) {
         refused = true;
-        app.err().println("veil check: pipeline " + id + " would be refused:");
-        problems.forEach(problem -> app.err().println("  - " + problem));
+        console.err().println("veil check: pipeline " + id + " would be refused:");
+        problems.forEach(problem -> console.err().println("  - " + problem));
       }
     }
     if (refused) {
