@@ -7,10 +7,13 @@ import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.TwinCommand;
 import dev.veil.app.cli.CommandSupport;
+import dev.veil.app.cli.Console;
+import dev.veil.app.cli.Shutdown;
 import dev.veil.app.cli.DemoCommand;
 import dev.veil.app.cli.DevServerCommand;
 import dev.veil.app.cli.DiagnosticsCommand;
 import dev.veil.app.cli.RunTaskCommand;
+import dev.veil.app.cli.RunsCommand;
 import dev.veil.app.cli.ScanCommand;
 import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
@@ -19,6 +22,7 @@ import dev.veil.app.cli.VeilCheckCommand;
 import dev.veil.app.cli.VeilServerCommand;
 import dev.veil.app.cli.WorkerCommand;
 import dev.veil.activities.cloud.CloudApiClient;
+import dev.veil.app.core.AgentVersion;
 import dev.veil.app.core.CloudAgent;
 import dev.veil.app.core.ConfigProblemReporter;
 import dev.veil.app.core.PipelineReconciler;
@@ -35,6 +39,7 @@ import dev.veil.app.core.RecentLogsAppender;
 import dev.veil.app.resources.DashboardPageResource;
 import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
+import dev.veil.app.resources.RunHistoryResource;
 import dev.veil.app.resources.RunsResource;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
@@ -45,8 +50,6 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -58,17 +61,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class VeilApplication extends Application<VeilConfiguration> {
 
-  private volatile PrintStream out = System.out;
-  private volatile PrintStream err = System.err;
-  private volatile boolean serving;
-  private final CountDownLatch shutdownRequested = new CountDownLatch(1);
   private final ObjectMapper objectMapper = Jackson.newObjectMapper();
+  private final Shutdown shutdown = new Shutdown();
+  private volatile Console console = new Console(System.out, System.err, objectMapper);
+  /** Commands that serve {@code /metrics}. */
+  private static final java.util.Set<String> SERVING_COMMANDS = java.util.Set.of("server");
 
   public static void main(String[] args) throws Exception {
     VeilApplication app = new VeilApplication();
     int code = app.execute(System.out, System.err, args);
     // `server` returns with Jetty running; everything else is done when it returns.
-    if (code != 0 || !app.serving) {
+    if (code != 0 || !app.shutdown.serving()) {
       System.exit(code);
     }
   }
@@ -82,24 +85,26 @@ public class VeilApplication extends Application<VeilConfiguration> {
   public void initialize(Bootstrap<VeilConfiguration> bootstrap) {
     // substitutes ${VEIL_*} itself, layer by layer, and layers a user file over the defaults
     bootstrap.setConfigurationSourceProvider(new VeilConfigurationSourceProvider());
-    bootstrap.addCommand(new WorkerCommand(this));
-    bootstrap.addCommand(new StartCommand(this));
-    bootstrap.addCommand(new StatusCommand(this));
-    bootstrap.addCommand(new CancelCommand(this));
-    bootstrap.addCommand(TwinCommand.rollback(this));
-    bootstrap.addCommand(TwinCommand.cleanup(this));
-    bootstrap.addCommand(new DevServerCommand(this));
-    bootstrap.addCommand(new DemoCommand(this));
-    bootstrap.addCommand(new ValuesTemplateCommand(this));
-    bootstrap.addCommand(new DiagnosticsCommand(this));
-    bootstrap.addCommand(new RunTaskCommand(this));
-    bootstrap.addCommand(new ScanCommand(this));
+    // commands receive what they use: the console, and the shutdown for those that wait
+    bootstrap.addCommand(new WorkerCommand(console, shutdown));
+    bootstrap.addCommand(new StartCommand(console));
+    bootstrap.addCommand(new StatusCommand(console));
+    bootstrap.addCommand(new RunsCommand(console));
+    bootstrap.addCommand(new CancelCommand(console));
+    bootstrap.addCommand(TwinCommand.rollback(console));
+    bootstrap.addCommand(TwinCommand.cleanup(console));
+    bootstrap.addCommand(new DevServerCommand(console, shutdown));
+    bootstrap.addCommand(new DemoCommand(console, shutdown));
+    bootstrap.addCommand(new ValuesTemplateCommand(console));
+    bootstrap.addCommand(new DiagnosticsCommand(console));
+    bootstrap.addCommand(new RunTaskCommand(console));
+    bootstrap.addCommand(new ScanCommand(console));
   }
 
   @Override
   protected void addDefaultCommands(Bootstrap<VeilConfiguration> bootstrap) {
-    bootstrap.addCommand(new VeilServerCommand(this));
-    bootstrap.addCommand(new VeilCheckCommand(this));
+    bootstrap.addCommand(new VeilServerCommand(this, shutdown));
+    bootstrap.addCommand(new VeilCheckCommand(this, console));
   }
 
   /** The server: Temporal clients, the worker (unless disabled), REST resources, health checks. */
@@ -143,6 +148,11 @@ public class VeilApplication extends Application<VeilConfiguration> {
             new PipelineControlResource(
                 new PipelineControl(clients.client(), pipelines), reconciler, recentLogs, scrubber));
     environment.jersey().register(new DashboardPageResource());
+    environment
+        .jersey()
+        .register(
+            new RunHistoryResource(
+                new PipelineControl(clients.client(), pipelines), new RunStatusReader(clients)));
 
     RunStatusReader reader = new RunStatusReader(clients);
     environment
@@ -212,22 +222,36 @@ public class VeilApplication extends Application<VeilConfiguration> {
    * (the CLI tests use this).
    */
   public int execute(PrintStream stdout, PrintStream stderr, String... arguments) {
-    this.out = stdout;
-    this.err = stderr;
+    this.console = new Console(stdout, stderr, objectMapper);
     Bootstrap<VeilConfiguration> bootstrap = new Bootstrap<>(this);
     addDefaultCommands(bootstrap);
     initialize(bootstrap);
-    // as Application.run does: JVM metrics for the server's /metrics
-    bootstrap.registerMetrics();
+    // as Application.run does: JVM metrics for /metrics, but only where they are served (JMX and
+    // the metric sets cost a client command a good part of its start-up)
+    if (arguments.length > 0 && SERVING_COMMANDS.contains(arguments[0])) {
+      bootstrap.registerMetrics();
+    }
     if (arguments.length == 0) {
       printUsage(bootstrap, stdout);
       return 0;
     }
-    Cli cli = new Cli(new JarLocation(getClass()), bootstrap, stdout, stderr);
+    Cli cli = new Cli(new VeilLocation(getClass()), bootstrap, stdout, stderr);
     Optional<Throwable> error = cli.run(arguments);
     stdout.flush();
     stderr.flush();
     return error.map(CommandSupport::exitCode).orElse(0);
+  }
+
+  /** Gives {@code --version} the agent's version (the jar's manifest has none). */
+  private static final class VeilLocation extends JarLocation {
+    VeilLocation(Class<?> klass) {
+      super(klass);
+    }
+
+    @Override
+    public Optional<String> getVersion() {
+      return Optional.of(AgentVersion.get());
+    }
   }
 
   private static void printUsage(Bootstrap<VeilConfiguration> bootstrap, PrintStream out) {
@@ -246,59 +270,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     out.flush();
   }
 
-  /** Where commands print their output. */
-  public PrintStream out() {
-    return out;
-  }
-
-  /** Where commands print problems. */
-  public PrintStream err() {
-    return err;
-  }
-
-  public ObjectMapper objectMapper() {
-    return objectMapper;
-  }
-
-  /** Called by {@code server} once Jetty runs: {@code main} must not exit then. */
-  public void markServing() {
-    serving = true;
-  }
-
-  /**
-   * Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C) or {@link #requestShutdown()} is
-   * called, then runs {@code cleanup} once.
-   */
-  public void awaitShutdown(Runnable cleanup) throws InterruptedException {
-    AtomicBoolean done = new AtomicBoolean();
-    Runnable once =
-        () -> {
-          if (done.compareAndSet(false, true)) {
-            cleanup.run();
-          }
-        };
-    Thread hook =
-        new Thread(
-            () -> {
-              once.run();
-              shutdownRequested.countDown();
-            },
-            "veil-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      shutdownRequested.await();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the hook runs (or ran) the cleanup
-      }
-      once.run();
-    }
-  }
-
-  /** Ends a command waiting in {@link #awaitShutdown} (tests; the JVM's own hook otherwise). */
+  /** Ends a command waiting for shutdown ({@code worker}, {@code dev-server}; tests). */
   public void requestShutdown() {
-    shutdownRequested.countDown();
+    shutdown.request();
   }
 }

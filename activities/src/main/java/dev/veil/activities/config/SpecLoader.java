@@ -211,7 +211,8 @@ public final class SpecLoader {
       throw new InvalidSpecException(name, List.of(describeSyntax(e, format)));
     }
     readPresetShorthand(root);
-    problems = SpecShapeChecker.check(root);
+    problems = new java.util.ArrayList<>(readJsonPathRuleObjects(root));
+    problems.addAll(SpecShapeChecker.check(root));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(UNNAMED.equals(name) ? nameOf(root) : name, problems);
     }
@@ -276,6 +277,41 @@ public final class SpecLoader {
       preset.put(Presets.KEY, rules.get(Presets.KEY).asText());
       rules.set(Presets.KEY, preset);
     }
+  }
+
+  /**
+   * Inside a {@code json} rule, {@code "$.to": {rule: email}} is read as {@code "$.to": email},
+   * the form the rule takes. A nested rule's own parameters cannot be given there yet: each such
+   * path is a problem naming it.
+   */
+  private static List<String> readJsonPathRuleObjects(JsonNode root) {
+    List<String> problems = new java.util.ArrayList<>();
+    if (!(root instanceof ObjectNode object) || !(object.get("rules") instanceof ObjectNode rules)) {
+      return problems;
+    }
+    for (Map.Entry<String, JsonNode> entry : rules.properties()) {
+      if (!(entry.getValue() instanceof ObjectNode rule)
+          || !"json".equals(rule.path("rule").asText(null))) {
+        continue;
+      }
+      for (Map.Entry<String, JsonNode> path : rule.properties()) {
+        if (!path.getKey().startsWith("$.") || !(path.getValue() instanceof ObjectNode nested)) {
+          continue;
+        }
+        JsonNode name = nested.get("rule");
+        if (name == null || !name.isTextual()) {
+          problems.add(FieldPaths.problem("rules." + entry.getKey() + "." + path.getKey(),
+              "give the rule as {rule: NAME}"));
+        } else if (nested.size() > 1) {
+          problems.add(FieldPaths.problem("rules." + entry.getKey() + "." + path.getKey(),
+              "parameters of a rule at a JSON path are not supported; the rule runs with its"
+                  + " defaults ({rule: " + name.asText() + "})"));
+        } else {
+          path.setValue(rule.textNode(name.asText()));
+        }
+      }
+    }
+    return problems;
   }
 
   /** {@code rule: null} means the rule named "null", not a missing rule. */

@@ -256,4 +256,35 @@ class SpecLoaderTest {
     assertEquals(List.of("rules.preset: unknown preset 'pii-everything' (known: pii-default)"),
         e.problems());
   }
+
+  @Test
+  void jsonRulePathsTakeTheNaturalRuleObjectForm() {
+    String yaml = """
+        id: mail
+        source: {connection: prod-db}
+        target: {connection: twin-db}
+        rules:
+          public.messages.payload: {rule: json, "$.to": {rule: email}, "$.name": first_name}
+        """;
+    PipelineSpec spec = SpecLoader.parseValid(yaml, SpecFormat.YAML);
+    assertEquals(
+        Map.of("$.to", "email", "$.name", "first_name"),
+        spec.rules().get("public.messages.payload").params());
+  }
+
+  @Test
+  void jsonRulePathWithNestedParametersIsNamedAsAProblem() {
+    String yaml = """
+        id: mail
+        source: {connection: prod-db}
+        target: {connection: twin-db}
+        rules:
+          public.messages.payload: {rule: json, "$.to": {rule: hash, length: 8}}
+        """;
+    InvalidSpecException e =
+        assertThrows(InvalidSpecException.class, () -> SpecLoader.parseValid(yaml, SpecFormat.YAML));
+    assertTrue(
+        e.problems().stream().anyMatch(p -> p.contains("$.to") && p.contains("not supported")),
+        e.problems().toString());
+  }
 }

@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.RunCanceller;
 import dev.veil.app.core.RunStatusReader;
@@ -16,8 +15,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class CancelCommand extends VeilCommand {
 
-  public CancelCommand(VeilApplication app) {
-    super(app, "cancel", "Cancels a run (the target keeps its previous twin)");
+  public CancelCommand(Console console) {
+    super(console, "cancel", "Cancels a run (the target keeps its previous twin)");
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.veil.activities.db.Sql;
 import dev.veil.activities.demo.DemoDatabase;
 import dev.veil.activities.demo.DemoPostgres;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.PipelineRunStarter;
@@ -58,8 +57,11 @@ public class DemoCommand extends VeilCommand {
       List.of("first_name", "last_name", "email", "phone", "street");
   private static final int SAMPLE_ROWS = 3;
 
-  public DemoCommand(VeilApplication app) {
-    super(app, "demo", "Copies a generated customer database with its PII redacted, end to end");
+  private final Shutdown shutdown;
+
+  public DemoCommand(Console console, Shutdown shutdown) {
+    super(console, "demo", "Copies a generated customer database with its PII redacted, end to end");
+    this.shutdown = shutdown;
   }
 
   @Override
@@ -168,14 +170,14 @@ public class DemoCommand extends VeilCommand {
                   registry,
                   configuration.getExecutor().build(registry, key)));
       worker.start();
-      String runId = new PipelineRunStarter(clients.client(), pipelines).start(PIPELINE_ID, null);
+      String runId = new PipelineRunStarter(clients.client(), pipelines).runNow(PIPELINE_ID, "veil demo");
       step(
           out,
           "Run",
           runId + " (" + spec.source().connection() + " → " + spec.target().connection() + ")");
       out.println();
 
-      RunPrinter printer = new RunPrinter(out, RunPrinter.terminal(out), app.objectMapper());
+      RunPrinter printer = new RunPrinter(out, RunPrinter.terminal(out), console.objectMapper());
       RunStatus last =
           printer.follow(new RunStatusReader(clients), runId, Duration.ofSeconds(1), false);
       out.println();
@@ -202,7 +204,7 @@ public class DemoCommand extends VeilCommand {
         out.println("  Temporal  " + address);
         out.println("  status    VEIL_TEMPORAL_ADDRESS=" + address + " ./veil status " + runId);
         out.flush();
-        app.awaitShutdown(() -> {});
+        shutdown.await(() -> {});
       }
       return RunPrinter.exitCode(last);
     }

@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.temporaldev.DevTemporalServer;
 import net.sourceforge.argparse4j.inf.Namespace;
@@ -14,8 +13,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class DevServerCommand extends VeilCommand {
 
-  public DevServerCommand(VeilApplication app) {
-    super(app, "dev-server", "Runs an in-memory Temporal dev server in the foreground");
+  private final Shutdown shutdown;
+
+  public DevServerCommand(Console console, Shutdown shutdown) {
+    super(console, "dev-server", "Runs an in-memory Temporal dev server in the foreground");
+    this.shutdown = shutdown;
   }
 
   @Override
@@ -65,7 +67,7 @@ public class DevServerCommand extends VeilCommand {
                 + server.address()
                 + " VEIL_TEMPORAL_DEV_SERVER=true ./veil server     Ctrl-C stops the dev server.");
     out().flush();
-    app.awaitShutdown(server::close);
+    shutdown.await(server::close);
     return ExitException.OK;
   }
 }

@@ -1,7 +1,6 @@
 package dev.veil.app.cli;
 
 import dev.veil.activities.scrub.Scrubber;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.VeilConfigurationSourceProvider;
 import dev.veil.app.core.TemporalClients;
@@ -41,8 +40,8 @@ public class DiagnosticsCommand extends VeilCommand {
   static final List<String> DEFAULT_POD_SELECTORS =
       List.of("app.kubernetes.io/part-of=veil", "app.kubernetes.io/managed-by=veil-agent");
 
-  public DiagnosticsCommand(VeilApplication app) {
-    super(app, "diagnostics", "Writes a support bundle (zip) with secrets scrubbed");
+  public DiagnosticsCommand(Console console) {
+    super(console, "diagnostics", "Writes a support bundle (zip) with secrets scrubbed");
   }
 
   @Override

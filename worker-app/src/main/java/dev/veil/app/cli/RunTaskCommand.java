@@ -1,7 +1,6 @@
 package dev.veil.app.cli;
 
 import dev.veil.activities.executor.TaskRunner;
-import dev.veil.app.VeilApplication;
 import dev.veil.workflows.plan.TableTask;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -25,11 +24,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class RunTaskCommand extends Command {
 
-  private final VeilApplication app;
+  private final Console console;
 
-  public RunTaskCommand(VeilApplication app) {
+  public RunTaskCommand(Console console) {
     super("run-task", "Runs one table task here, printing JSON-lines progress (redaction pods)");
-    this.app = app;
+    this.console = console;
   }
 
   @Override
@@ -64,7 +63,7 @@ public class RunTaskCommand extends Command {
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitException.INVALID, "veil run-task: " + e.getMessage());
     }
-    int code = TaskRunner.run(task, System.getenv(), app.out());
+    int code = TaskRunner.run(task, System.getenv(), console.out());
     if (code != 0) {
       throw new ExitException(ExitException.FAILED, null);
     }

@@ -2,7 +2,6 @@ package dev.veil.app.cli;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.scan.PiiScanner;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.workflows.scan.ColumnFinding;
 import dev.veil.workflows.scan.ScanReport;
@@ -24,8 +23,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public class ScanCommand extends VeilCommand {
 
-  public ScanCommand(VeilApplication app) {
-    super(app, "scan", "Finds columns that likely hold personal data and suggests rules");
+  public ScanCommand(Console console) {
+    super(console, "scan", "Finds columns that likely hold personal data and suggests rules");
   }
 
   @Override
@@ -58,7 +57,7 @@ public class ScanCommand extends VeilCommand {
       throw new ExitException(ExitException.INVALID, "veil scan: " + e.getMessage());
     }
     if (Boolean.TRUE.equals(namespace.getBoolean("json"))) {
-      out().println(app.objectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      out().println(console.objectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       print(out(), report);
     }

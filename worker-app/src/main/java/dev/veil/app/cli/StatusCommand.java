@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.RunStatusReader;
@@ -12,13 +11,13 @@ import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
  * {@code status <runId> [--follow] [--json]}: a run's state and per-table progress, live rows of
- * running chunks included. Exit 0 when the status was read; with {@code --follow} the run's outcome
- * (0 succeeded, 1 failed, 3 cancelled).
+ * running chunks included. Exit 0 while the run goes on; once it has ended (and with {@code
+ * --follow}) the run's outcome: 0 succeeded, 1 failed, 3 cancelled.
  */
 public class StatusCommand extends VeilCommand {
 
-  public StatusCommand(VeilApplication app) {
-    super(app, "status", "Shows the progress of a run");
+  public StatusCommand(Console console) {
+    super(console, "status", "Shows the progress of a run");
   }
 
   @Override
@@ -43,7 +42,7 @@ public class StatusCommand extends VeilCommand {
     try (TemporalClients clients = configuration.getTemporal().connect()) {
       RunStatusReader reader = new RunStatusReader(clients);
       RunPrinter printer =
-          new RunPrinter(out(), !json && RunPrinter.terminal(out()), app.objectMapper());
+          new RunPrinter(out(), !json && RunPrinter.terminal(out()), console.objectMapper());
       if (follow) {
         RunStatus last = printer.follow(reader, runId, Duration.ofSeconds(1), json);
         if (!json) {
@@ -60,7 +59,8 @@ public class StatusCommand extends VeilCommand {
           printer.printSummary(status);
         }
       }
-      return ExitException.OK;
+      // a script must see a failed run fail: a run still going is 0, an ended one its outcome
+      return status.finished() ? RunPrinter.exitCode(status) : ExitException.OK;
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.veil.activities.RunActivities;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.Heartbeat;
 import dev.veil.activities.twin.TwinDatabase;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.UnknownPipelineException;
@@ -30,18 +29,18 @@ public class TwinCommand extends VeilCommand {
 
   private final boolean rollback;
 
-  private TwinCommand(VeilApplication app, String name, String description, boolean rollback) {
-    super(app, name, description);
+  private TwinCommand(Console console, String name, String description, boolean rollback) {
+    super(console, name, description);
     this.rollback = rollback;
   }
 
-  public static TwinCommand rollback(VeilApplication app) {
-    return new TwinCommand(app, "rollback",
+  public static TwinCommand rollback(Console console) {
+    return new TwinCommand(console, "rollback",
         "Swaps a pipeline's previous twin back in (needs target.keepPrevious)", true);
   }
 
-  public static TwinCommand cleanup(VeilApplication app) {
-    return new TwinCommand(app, "cleanup",
+  public static TwinCommand cleanup(Console console) {
+    return new TwinCommand(console, "cleanup",
         "Drops what dead runs left beside a pipeline's twin (build and replaced databases)", false);
   }
 

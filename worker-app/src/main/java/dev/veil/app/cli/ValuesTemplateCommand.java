@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.veil.activities.config.PipelineSource;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.AgentVersion;
 import dev.veil.app.core.UnknownPipelineException;
@@ -47,9 +46,9 @@ public class ValuesTemplateCommand extends VeilCommand {
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
-  public ValuesTemplateCommand(VeilApplication app) {
+  public ValuesTemplateCommand(Console console) {
     super(
-        app,
+        console,
         "values-template",
         "Prints a Helm values file (changeme placeholders) for the connections of pipelines");
   }
@@ -122,9 +121,9 @@ public class ValuesTemplateCommand extends VeilCommand {
       out().println("wrote " + outFile);
     }
     out().flush();
-    app.err().println("Fill in every \"" + PLACEHOLDER + "\" in " + valuesName + ", then run:");
-    app.err().println("  " + command);
-    app.err().flush();
+    console.err().println("Fill in every \"" + PLACEHOLDER + "\" in " + valuesName + ", then run:");
+    console.err().println("  " + command);
+    console.err().flush();
     return ExitException.OK;
   }
 

@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
@@ -16,11 +15,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 public abstract class VeilCommand extends ConfiguredCommand<VeilConfiguration> {
 
-  protected final VeilApplication app;
+  protected final Console console;
 
-  protected VeilCommand(VeilApplication app, String name, String description) {
+  protected VeilCommand(Console console, String name, String description) {
     super(name, description);
-    this.app = app;
+    this.console = console;
   }
 
   @Override
@@ -56,7 +55,7 @@ public abstract class VeilCommand extends ConfiguredCommand<VeilConfiguration> {
   }
 
   protected PrintStream out() {
-    return app.out();
+    return console.out();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
+import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Environment;
@@ -12,11 +12,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
 /** {@code server}: Dropwizard's server command (worker + REST API + health) with {@code -c}. */
 public class VeilServerCommand extends ServerCommand<VeilConfiguration> {
 
-  private final VeilApplication app;
+  private final Shutdown shutdown;
 
-  public VeilServerCommand(VeilApplication app) {
-    super(app, "server", "Runs the worker, the REST API and the health checks");
-    this.app = app;
+  public VeilServerCommand(Application<VeilConfiguration> application, Shutdown shutdown) {
+    super(application, "server", "Runs the worker, the REST API and the health checks");
+    this.shutdown = shutdown;
   }
 
   @Override
@@ -28,7 +28,7 @@ public class VeilServerCommand extends ServerCommand<VeilConfiguration> {
   protected void run(Environment environment, Namespace namespace, VeilConfiguration configuration)
       throws Exception {
     super.run(environment, namespace, configuration);
-    app.markServing();
+    shutdown.markServing();
   }
 
   @Override

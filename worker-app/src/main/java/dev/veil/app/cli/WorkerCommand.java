@@ -1,7 +1,6 @@
 package dev.veil.app.cli;
 
 import dev.veil.activities.db.ConnectionRegistry;
-import dev.veil.app.VeilApplication;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
@@ -14,8 +13,11 @@ import net.sourceforge.argparse4j.inf.Namespace;
  */
 public class WorkerCommand extends VeilCommand {
 
-  public WorkerCommand(VeilApplication app) {
-    super(app, "worker", "Runs a worker only (no REST API)");
+  private final Shutdown shutdown;
+
+  public WorkerCommand(Console console, Shutdown shutdown) {
+    super(console, "worker", "Runs a worker only (no REST API)");
+    this.shutdown = shutdown;
   }
 
   @Override
@@ -48,7 +50,7 @@ public class WorkerCommand extends VeilCommand {
       clients.close();
       throw e;
     }
-    app.awaitShutdown(
+    shutdown.await(
         () -> {
           worker.close();
           clients.close();

@@ -7,7 +7,6 @@ import dev.veil.workflows.pipeline.PauseRequest;
 import dev.veil.workflows.pipeline.PipelineStatus;
 import dev.veil.workflows.pipeline.PipelineWorkflow;
 import dev.veil.workflows.pipeline.ResumeRequest;
-import dev.veil.workflows.pipeline.RunNowRequest;
 import dev.veil.workflows.run.CancelRequest;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
@@ -87,8 +86,18 @@ public final class PipelineControl {
     }
   }
 
-  public void runNow(String pipelineId) {
-    signal(pipelineId, w -> w.runNow(new RunNowRequest("dashboard")));
+  /**
+   * Starts a run through the pipeline's {@code runNow} update and returns its id.
+   *
+   * @throws NoPipelineWorkflowException when the pipeline has no workflow or it has ended
+   * @throws RunConflictException while a run is in flight
+   */
+  public String runNow(String pipelineId) {
+    PipelineStatus status = status(pipelineId);
+    if (status.state() == dev.veil.workflows.pipeline.PipelineState.ENDED) {
+      throw new NoPipelineWorkflowException("pipeline " + pipelineId + " has ended");
+    }
+    return new PipelineRunStarter(client, source).runNow(pipelineId, "dashboard");
   }
 
   public void cancelRun(String pipelineId, String reason) {

@@ -7,22 +7,34 @@ import dev.veil.workflows.run.PipelineRunInput;
 import dev.veil.workflows.run.PipelineRunWorkflow;
 import dev.veil.workflows.spec.PipelineSpec;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import dev.veil.workflows.pipeline.PipelineInput;
+import dev.veil.workflows.pipeline.PipelineWorkflow;
+import dev.veil.workflows.pipeline.RefreshRequest;
+import dev.veil.workflows.pipeline.RunNowRequest;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts pipeline runs: checks the spec locally first, then starts a {@code PipelineRun} workflow
- * on task queue {@value Veil#TASK_QUEUE} with id {@code veil-run-<pipelineId>-<yyyyMMdd-HHmmss>}
- * and input {@code {"pipelineId": …}}. The workflow fetches the spec itself, so what runs is what
- * the workers' pipeline source holds.
+ * Starts pipeline runs. {@link #runNow} is the one way {@code veil start}, the REST API and the
+ * dashboard start a run: it checks the spec locally, then sends the {@code runNow} update to the
+ * pipeline's {@code PipelineWorkflow} (starting that workflow first if it has none yet), which
+ * keeps its one-run-at-a-time rule and answers the run id. {@link #start} starts a standalone
+ * {@code PipelineRun} beside it, as the {@code temporal} CLI can (tests and tooling).
  */
 public final class PipelineRunStarter {
 
@@ -68,11 +80,93 @@ public final class PipelineRunStarter {
   public static PipelineSpec validate(PipelineSource pipelines, String pipelineId) {
     return pipelines
         .find(pipelineId)
-        .orElseThrow(() -> new UnknownPipelineException(pipelineId, pipelines.describe()));
+        .orElseThrow(
+            () -> new UnknownPipelineException(pipelineId, pipelines.describe(), knownIds(pipelines)));
+  }
+
+  private static List<String> knownIds(PipelineSource pipelines) {
+    try {
+      return pipelines.ids();
+    } catch (RuntimeException e) {
+      return List.of(); // the suggestion is a nicety; the source's own error comes elsewhere
+    }
   }
 
   /**
-   * Validates the pipeline and starts a run of it.
+   * Validates the pipeline and starts a run through its pipeline workflow's {@code runNow} update;
+   * starts that workflow first when the pipeline has none yet (no server has reconciled it).
+   *
+   * @param reason why, for the log (the command or API that asked)
+   * @return the run id
+   * @throws UnknownPipelineException if the source has no such pipeline
+   * @throws InvalidSpecException if the spec is invalid (nothing is started)
+   * @throws RunConflictException while a run of the pipeline is in flight
+   * @throws TemporalUnavailableException when Temporal cannot be reached
+   */
+  public String runNow(String pipelineId, String reason) {
+    PipelineSpec spec = validate(pipelineId);
+    PipelineWorkflow pipeline =
+        client.newWorkflowStub(PipelineWorkflow.class, Veil.pipelineWorkflowId(pipelineId));
+    try {
+      String runId = update(pipeline, reason);
+      if (runId == null) {
+        startPipelineWorkflow(spec);
+        runId = update(pipeline, reason);
+      }
+      if (runId == null) {
+        throw new RunConflictException("pipeline " + pipelineId + " has ended");
+      }
+      log.info("run requested pipeline={} run={} by={}", pipelineId, runId, reason);
+      return runId;
+    } catch (WorkflowServiceException e) {
+      throw new TemporalUnavailableException("the frontend", innermostMessage(e), e);
+    }
+  }
+
+  /** The run id, or null when the pipeline has no running workflow. */
+  private static String update(PipelineWorkflow pipeline, String reason) {
+    try {
+      return pipeline.startRun(new RunNowRequest(reason)).runId();
+    } catch (WorkflowNotFoundException e) {
+      return null;
+    } catch (WorkflowUpdateException e) {
+      throw new RunConflictException(innermostMessage(e));
+    } catch (WorkflowServiceException e) {
+      if (e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return null; // completed: the pipeline was removed, or the workflow was terminated
+      }
+      throw e;
+    }
+  }
+
+  /** As the reconciler starts it: signal-with-start, so a workflow started meanwhile wins. */
+  private void startPipelineWorkflow(PipelineSpec spec) {
+    PipelineWorkflow stub =
+        client.newWorkflowStub(
+            PipelineWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(Veil.pipelineWorkflowId(spec.id()))
+                .setTaskQueue(Veil.TASK_QUEUE)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
+    BatchRequest request = client.newSignalWithStartRequest();
+    request.add(stub::run, PipelineInput.of(spec));
+    request.add(stub::refresh, new RefreshRequest(spec));
+    client.signalWithStart(request);
+  }
+
+  private static String innermostMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+  }
+
+  /**
+   * Validates the pipeline and starts a standalone run of it, outside its pipeline workflow.
    *
    * @param runId the workflow id to use, or {@code null} for {@code veil-run-<id>-<timestamp>}
    *     (with {@code -2}, {@code -3}, … when runs of the pipeline start in the same second)

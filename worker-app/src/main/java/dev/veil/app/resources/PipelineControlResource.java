@@ -10,6 +10,10 @@ import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.workflows.pipeline.PipelineStatus;
 import dev.veil.workflows.pipeline.RunRecord;
 import jakarta.validation.Valid;
+import dev.veil.activities.config.InvalidSpecException;
+import dev.veil.app.api.RunRef;
+import dev.veil.app.core.RunConflictException;
+import dev.veil.app.core.UnknownPipelineException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -81,12 +85,22 @@ public class PipelineControlResource {
     return Map.of("runs", call(() -> control.status(id)).lastRuns());
   }
 
-  /** Starts a run now (the {@code runNow} signal): 202. */
+  /**
+   * Starts a run now (the {@code runNow} update): 202 with its id; 409 while a run is in flight.
+   */
   @POST
   @Path("/pipelines/{id}/run-now")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response runNow(@PathParam("id") String id) {
-    return accepted(() -> control.runNow(id));
+    try {
+      return Response.accepted(new RunRef(call(() -> control.runNow(id)))).build();
+    } catch (RunConflictException e) {
+      throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
+    } catch (UnknownPipelineException e) {
+      throw ApiErrors.of(Response.Status.NOT_FOUND, e.getMessage());
+    } catch (InvalidSpecException e) {
+      throw ApiErrors.of(Response.Status.BAD_REQUEST, "invalid pipeline " + id, e.problems());
+    }
   }
 
   /** Cancels the run in flight, if any (the {@code cancelRun} signal): 202. */

@@ -37,15 +37,20 @@ public class PipelinesResource {
   }
 
   /**
-   * Starts a run: 202 with its id; 400 with every problem of an invalid spec; 404 for an unknown
-   * pipeline; 409 if {@code runId} is taken.
+   * Starts a run through the pipeline's workflow (its {@code runNow} update): 202 with its id; 400
+   * with every problem of an invalid spec; 404 for an unknown pipeline; 409 while a run of the
+   * pipeline is in flight. {@code runId} is no longer accepted: the pipeline names its runs.
    */
   @POST
   @Path("/{id}/runs")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response start(@PathParam("id") String pipelineId, @QueryParam("runId") String runId) {
     try {
-      String id = starter.start(pipelineId, runId);
+      if (runId != null) {
+        throw new IllegalArgumentException(
+            "runId: the pipeline's workflow names its runs (veil-run-<pipeline>-<n>-<random>)");
+      }
+      String id = starter.runNow(pipelineId, "REST API");
       return Response.accepted(new RunRef(id)).build();
     } catch (UnknownPipelineException e) {
       throw ApiErrors.of(Response.Status.NOT_FOUND, e.getMessage());

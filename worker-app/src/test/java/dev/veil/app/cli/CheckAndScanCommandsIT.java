@@ -49,6 +49,28 @@ class CheckAndScanCommandsIT {
         """);
   }
 
+  @Test
+  void aConnectionThatCannotBeReachedIsNamedWithTheDriversReason() throws Exception {
+    Files.writeString(stack.pipelines.resolve("offline.yaml"), """
+        id: offline
+        source: {connection: unreachable}
+        target: {connection: test-target}
+        rules:
+          public.customers.email: {rule: email}
+        """);
+    try {
+      Result result = CliRunner.run("check", "offline", "-c", stack.config.toString());
+      assertEquals(1, result.code(), result.toString());
+      assertTrue(result.err().startsWith("veil check: cannot connect to connection 'unreachable': "),
+          result.toString());
+      assertTrue(result.err().toLowerCase().contains("refused"), result.toString());
+      assertTrue(!result.err().contains("unexpected error"), result.toString());
+      assertTrue(!result.err().contains("s3cret-password-never-shown"), result.toString());
+    } finally {
+      Files.delete(stack.pipelines.resolve("offline.yaml"));
+    }
+  }
+
   @AfterAll
   static void stop() throws Exception {
     stack.close();
@@ -98,10 +120,28 @@ class CheckAndScanCommandsIT {
   }
 
   @Test
-  void checkWithoutAPipelineStillOnlyChecksTheConfiguration() {
+  void checkWithoutAPipelineValidatesEveryPipelineFile() {
     Result result = CliRunner.run("check", "-c", stack.config.toString());
-    assertEquals(0, result.code(), result.toString());
-    assertTrue(result.out().isEmpty(), result.toString());
+    assertEquals(2, result.code(), result.toString());
+    assertTrue(result.err().contains("pipeline broken would be refused"), result.toString());
+    assertTrue(result.err().contains("no_such_rule"), result.toString());
+    assertTrue(!result.err().contains("pipeline shop "), "shop is valid: " + result);
+  }
+
+  @Test
+  void keyedRulesWithoutAMaskingKeyAreRefusedByCheckAndStartNamingTheSetting() throws Exception {
+    java.nio.file.Path noKey = stack.directory.resolve("veil-no-key.yml");
+    Files.writeString(noKey, stack.config(0, 0).replace(
+        "key: " + TestStack.MASKING_KEY, "key: \"\""));
+    for (String[] args : new String[][] {
+        {"check", "shop", "-c", noKey.toString()},
+        {"check", "-c", noKey.toString()},
+        {"start", "shop", "-c", noKey.toString()}}) {
+      Result result = CliRunner.run(args);
+      assertEquals(2, result.code(), String.join(" ", args) + ": " + result);
+      assertTrue(result.err().contains("rules email, hash need a masking key: set masking.key"),
+          String.join(" ", args) + ": " + result);
+    }
   }
 
   @Test

@@ -97,9 +97,12 @@ class CliIT {
   }
 
   @Test
-  void checkValidatesTheConfigurationGivenWithDashC() {
+  void checkValidatesTheConfigurationGivenWithDashCAndItsPipelines() {
     Result result = CliRunner.run("check", "-c", stack.config.toString());
-    assertEquals(0, result.code(), result.toString());
+    // the configuration is fine; the stack's pipelines folder holds a broken pipeline
+    assertEquals(2, result.code(), result.toString());
+    assertTrue(result.err().startsWith("veil check: pipeline broken would be refused"),
+        result.toString());
   }
 
   @Test
@@ -180,6 +183,28 @@ class CliIT {
     Result again = CliRunner.run("cancel", runId, "-c", slowConfig.toString());
     assertEquals(1, again.code(), again.toString());
     assertTrue(again.err().contains("already finished"), again.toString());
+
+    Result ended = CliRunner.run("status", runId, "-c", slowConfig.toString());
+    assertEquals(3, ended.code(), "status of an ended run exits with its outcome: " + ended);
+  }
+
+  @Test
+  void statusOfAFailedRunExits1() {
+    slowActivities.releaseTasks();
+    slowActivities.failTable("public.orders");
+    String runId = "veil-run-shop-cli-failed";
+    Result followed;
+    try {
+      slowClientsStart(runId);
+      followed = CliRunner.run("status", runId, "--follow", "-c", slowConfig.toString());
+    } finally {
+      slowActivities.healTable("public.orders");
+    }
+    assertEquals(1, followed.code(), followed.toString());
+
+    Result status = CliRunner.run("status", runId, "-c", slowConfig.toString());
+    assertEquals(1, status.code(), status.toString());
+    assertTrue(status.out().contains("FAILED"), status.toString());
   }
 
   @Test
@@ -240,24 +265,32 @@ class CliIT {
             "start",
             "shop",
             "--follow",
-            "--run-id",
-            "veil-run-shop-cli-1",
             "-c",
             stack.config.toString());
 
     assertEquals(0, result.code(), result.toString());
-    assertTrue(result.out().startsWith("veil-run-shop-cli-1\n"), result.toString());
+    String runId = result.out().lines().findFirst().orElse("");
+    assertTrue(runId.matches("veil-run-shop-\\d+-[0-9a-f]{8}"), result.toString());
     assertTrue(result.out().contains("public.customers"), result.toString());
     assertTrue(result.out().contains("SUCCEEDED: 2 tables, 900 rows"), result.toString());
 
     Result json =
-        CliRunner.run("status", "veil-run-shop-cli-1", "--json", "-c", stack.config.toString());
+        CliRunner.run("status", runId, "--json", "-c", stack.config.toString());
     assertEquals(0, json.code(), json.toString());
     JsonNode status = json(json.out());
     assertEquals("SUCCEEDED", status.get("outcome").asText());
     assertEquals("shop", status.get("pipelineId").asText());
     assertEquals(TestStack.CUSTOMERS + TestStack.ORDERS, status.get("rowsDone").asLong());
     assertFalse(json.out().contains(TestStack.MASKING_KEY));
+
+    Result runs = CliRunner.run("runs", "shop", "-c", stack.config.toString());
+    assertEquals(0, runs.code(), runs.toString());
+    assertTrue(runs.out().startsWith("PIPELINE  RUN"), runs.toString());
+    assertTrue(runs.out().matches("(?s).*\\nshop +" + runId + " +SUCCEEDED +[-0-9: ]+ +[0-9.]+ s +900\\n.*"),
+        runs.toString());
+    Result typo = CliRunner.run("runs", "shpo", "-c", stack.config.toString());
+    assertEquals(2, typo.code(), typo.toString());
+    assertTrue(typo.err().contains("did you mean 'shop'?"), typo.toString());
     assertTrue(workerThread.isAlive(), "veil worker stopped: " + workerResult.get());
   }
 

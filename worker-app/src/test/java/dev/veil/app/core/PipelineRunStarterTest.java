@@ -8,6 +8,8 @@ import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.app.testing.Eventually;
 import dev.veil.app.testing.FakePipelineSource;
 import dev.veil.app.testing.InProcessTemporal;
+import dev.veil.workflows.Veil;
+import dev.veil.workflows.pipeline.PipelineWorkflow;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -85,6 +87,30 @@ class PipelineRunStarterTest {
     UnknownPipelineException e =
         assertThrows(UnknownPipelineException.class, () -> starter.start("nope", null));
     assertTrue(e.getMessage().contains("nope"));
+  }
+
+  @Test
+  void runNowStartsThePipelineWorkflowWhenNeededAndRefusesASecondRunInFlight() {
+    String runId = starter.runNow("shop", "test");
+    try {
+      assertTrue(runId.matches("veil-run-shop-\\d+-[0-9a-f]{8}"), runId);
+      PipelineWorkflow shop =
+          temporal.clients.client()
+              .newWorkflowStub(PipelineWorkflow.class, Veil.pipelineWorkflowId("shop"));
+      assertEquals(runId, shop.status().currentRunId());
+
+      RunConflictException conflict =
+          assertThrows(RunConflictException.class, () -> starter.runNow("shop", "test"));
+      assertTrue(conflict.getMessage().contains("run " + runId + " of pipeline shop is still going"),
+          conflict.getMessage());
+    } finally {
+      temporal.activities.releaseTasks();
+    }
+  }
+
+  @Test
+  void runNowOfAnInvalidSpecStartsNothing() {
+    assertThrows(InvalidSpecException.class, () -> starter.runNow("broken", "test"));
   }
 
   @Test

@@ -66,6 +66,11 @@ public final class FakeActivities {
     failing.add(table);
   }
 
+  /** Tasks of this table succeed again. */
+  public void healTable(String table) {
+    failing.remove(table);
+  }
+
   public Object[] all() {
     return new Object[] {new Config(), new Planning(), new Target(), new Twin(), new Tasks()};
   }

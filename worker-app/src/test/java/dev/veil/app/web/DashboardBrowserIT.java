@@ -12,6 +12,7 @@ import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.resources.ApiTokenFilter;
 import dev.veil.app.resources.DashboardPageResource;
 import dev.veil.app.resources.PipelineControlResource;
+import dev.veil.app.resources.RunHistoryResource;
 import dev.veil.app.resources.RunsResource;
 import dev.veil.app.testing.FakePipelineSource;
 import dev.veil.app.testing.InProcessTemporal;
@@ -41,8 +42,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web dashboard in headless Chromium (Debian's {@code chromium} + {@code chromium-driver}),
  * over the real pipeline and run workflows with fake activities: a run started with the button
- * fills its bars to 100 %, another is cancelled with the button and ends CANCELLED. Screenshots go
- * to {@code target/dashboard-*.png}. Skipped when Chromium or chromedriver is missing.
+ * fills its bars to 100 %, another is cancelled with the button (after a confirmation on the
+ * button) and ends CANCELLED; a failed run shows red bars, its error once, and its column in the
+ * runs × tables history grid, with nothing overflowing at 1024 px. Screenshots go to {@code
+ * target/dashboard-*.png}. Skipped when Chromium or chromedriver is missing.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardBrowserIT {
@@ -53,7 +56,7 @@ class DashboardBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
 
   private static final InProcessTemporal temporal =
-      new InProcessTemporal(new FakePipelineSource().with("shop").with("crm"));
+      new InProcessTemporal(new FakePipelineSource().with("shop").with("crm").with("billing"));
   private static final RunStatusReader reader = new RunStatusReader(temporal.clients);
   private static final PipelineReconciler reconciler =
       new PipelineReconciler(
@@ -63,6 +66,8 @@ class DashboardBrowserIT {
       new DropwizardClientExtension(
           new ApiTokenFilter(TOKEN),
           new DashboardPageResource(),
+          new RunHistoryResource(
+              new PipelineControl(temporal.clients.client(), temporal.pipelines), reader),
           new RunsResource(reader, new RunCanceller(temporal.clients.client(), reader)),
           new PipelineControlResource(
               new PipelineControl(temporal.clients.client(), temporal.pipelines),
@@ -117,11 +122,21 @@ class DashboardBrowserIT {
     Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * Clicks a pipeline's button in one step inside the page: the rows are redrawn every second, so
+   * a button found first and clicked after can be gone by then.
+   */
   private void click(String pipeline, String action) {
-    browser
-        .findElement(
-            By.cssSelector("tr[data-pipeline='" + pipeline + "'] button[data-action='" + action + "']"))
-        .click();
+    String selector = "tr[data-pipeline='" + pipeline + "'] button[data-action='" + action + "']";
+    waiting()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    ((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript(
+                            "const b = document.querySelector(arguments[0]);"
+                                + " if (!b || b.disabled) return false; b.click(); return true;",
+                            selector)));
   }
 
   @Test
@@ -145,6 +160,19 @@ class DashboardBrowserIT {
                 By.cssSelector(crmRun + " .bar[data-table='public.customers'] progress")));
     screenshot("running");
     click("crm", "cancel-run");
+    // the first click asks for confirmation on the button itself; nothing is sent yet
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-pipeline='crm'] button[data-action='cancel-run']"),
+                "Confirm cancel"));
+    assertEquals(
+        "RUNNING",
+        browser.findElement(By.cssSelector(crmRun + " [data-run-state]")).getAttribute("data-run-state"));
+    click("crm", "cancel-run");
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "cancel"));
     waiting()
         .until(
             ExpectedConditions.presenceOfElementLocated(
@@ -167,5 +195,60 @@ class DashboardBrowserIT {
       assertEquals("100", percent, table);
     }
     screenshot("done");
+  }
+
+  @Test
+  void aFailedRunLooksFailedAndTheHistoryGridShowsEveryRunUsableAt1024Pixels() throws Exception {
+    temporal.activities.releaseTasks();
+    temporal.activities.failTable("public.orders");
+    try {
+      browser.get(app.baseUri() + "/");
+      browser.findElement(By.id("token")).sendKeys(TOKEN);
+      browser.findElement(By.cssSelector("#token-form button")).click();
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector("tr[data-pipeline='billing']")));
+      click("billing", "run-now");
+      String run = "div.run[data-pipeline='billing']";
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector(run + " [data-run-state='FAILED']")));
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector(run + " .bar[data-table='public.orders'] progress.failed")));
+      String error =
+          browser.findElement(By.cssSelector(run + " p[data-field='error']")).getText();
+      long shown =
+          browser.findElements(By.cssSelector(run + " p, " + run + " h4")).stream()
+              .filter(e -> e.getText().contains(error))
+              .count();
+      assertEquals(1, shown, "the run's error is shown once: " + error);
+
+      String grid = "table.grid[data-pipeline='billing']";
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector(grid + " tr[data-table='public.orders'] td.cell.FAILED")));
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector(grid + " th .swatch[data-outcome='FAILED']")));
+
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 800));
+      waiting()
+          .until(
+              d ->
+                  ((org.openqa.selenium.JavascriptExecutor) d)
+                      .executeScript(
+                          "return document.documentElement.scrollWidth"
+                              + " <= document.documentElement.clientWidth")
+                      .equals(Boolean.TRUE));
+      screenshot("failed-1024");
+    } finally {
+      temporal.activities.healTable("public.orders");
+    }
   }
 }

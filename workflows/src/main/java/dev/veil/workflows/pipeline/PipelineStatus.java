@@ -34,5 +34,5 @@ public record PipelineStatus(
     long skippedFires,
     String scheduleError) {
 
-  public static final int KEPT_RUNS = 10;
+  public static final int KEPT_RUNS = 30;
 }

@@ -3,6 +3,8 @@ package dev.veil.workflows.pipeline;
 import dev.veil.workflows.run.CancelRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -10,7 +12,7 @@ import io.temporal.workflow.WorkflowMethod;
  * The long-lived workflow of one pipeline (id {@code veil-pipeline-<pipelineId>}, type {@code
  * Pipeline}): it holds the config version it was given, fires runs on the spec's 5-field cron
  * schedule (UTC) or on {@link #runNow}, and starts one {@code PipelineRun} child per run (id {@code
- * veil-run-<pipelineId>-<n>}). At most one run is in flight: a fire that comes while a run is still
+ * veil-run-<pipelineId>-<n>-<8 random hex>}, unique for ever). At most one run is in flight: a fire that comes while a run is still
  * going is skipped and recorded. It lives as long as its config exists; {@link #remove} ends it
  * after its current run. It continues as new (carrying its state) before its history grows large.
  */
@@ -26,9 +28,25 @@ public interface PipelineWorkflow {
   @WorkflowMethod(name = "Pipeline")
   PipelineStatus run(PipelineInput input);
 
-  /** Starts a run now, even when paused; skipped and recorded if a run is still going. */
+  /**
+   * Starts a run now, even when paused; skipped and recorded if a run is still going. Callers that
+   * need the run id use the {@link #startRun} update instead.
+   */
   @SignalMethod
   void runNow(RunNowRequest request);
+
+  /**
+   * The {@code runNow} update: starts a run now, even when paused, and returns its id once the
+   * child run is scheduled. Rejected (nothing is recorded in the history) while a run is in flight
+   * or the pipeline is being removed; fails with {@code RUN_IN_FLIGHT} if a scheduled fire took
+   * the slot first.
+   */
+  @UpdateMethod(name = "runNow")
+  RunNowResult startRun(RunNowRequest request);
+
+  /** Refuses {@link #startRun} while a run is in flight or pending, or after {@link #remove}. */
+  @UpdateValidatorMethod(updateName = "runNow")
+  void validateStartRun(RunNowRequest request);
 
   /** Cancels the run in flight (the run drops its staging and keeps the old twin); no-op if none. */
   @SignalMethod

@@ -20,7 +20,9 @@ import io.temporal.workflow.WorkflowInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 
 /**
@@ -32,6 +34,10 @@ import org.slf4j.Logger;
 public class PipelineWorkflowImpl implements PipelineWorkflow {
 
   private static final Logger log = Workflow.getLogger(PipelineWorkflowImpl.class);
+  /** Change id: run ids carry a random part, unique across lives of the pipeline. */
+  static final String UNIQUE_RUN_IDS = "unique-run-ids";
+  /** Failure type of a {@code runNow} update that found a run in flight. */
+  public static final String RUN_IN_FLIGHT = "RunInFlight";
 
   private String pipelineId;
   private PipelineSpec spec;
@@ -53,6 +59,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   private String currentRunId;
   private boolean currentRunStarted;
   private String cancelReason;
+  /** {@code runNow} updates received; each waits for the fire that serves its ticket. */
+  private long runNowTickets;
+  /**
+   * Served tickets: the highest ticket a RUN_NOW fire served, and the run id it started (or
+   * {@code -<run in flight>} when it was skipped).
+   */
+  private final TreeMap<Long, String> runNowAnswers = new TreeMap<>();
   /** Set by every signal and child event, so the loop wakes up and looks again. */
   private boolean wake;
 
@@ -101,7 +114,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         continue;
       }
-      if (currentRunId == null && !removed && historyIsLarge()) {
+      if (currentRunId == null
+          && !removed
+          && Workflow.isEveryHandlerFinished()
+          && historyIsLarge()) {
         log.info(
             "pipeline workflow continues as new pipeline={} runsStarted={}",
             pipelineId,
@@ -118,7 +134,12 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
       }
       if (!removed && runNowPending) {
         runNowPending = false;
-        fire(RunTrigger.RUN_NOW, now);
+        long upTo = runNowTickets;
+        String started = fire(RunTrigger.RUN_NOW, now);
+        runNowAnswers.put(upTo, started != null ? started : "-" + currentRunId);
+        while (runNowAnswers.size() > 16) {
+          runNowAnswers.pollFirstEntry();
+        }
         continue;
       }
       wake = false;
@@ -133,8 +154,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     return status();
   }
 
-  /** Starts a child run, or records a skipped fire when a run is still going. */
-  private void fire(RunTrigger trigger, long now) {
+  /**
+   * Starts a child run and returns its id, or records a skipped fire when a run is still going
+   * and returns null.
+   */
+  private String fire(RunTrigger trigger, long now) {
     if (currentRunId != null) {
       skippedFires++;
       remember(
@@ -148,11 +172,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
               0,
               "skipped: run " + currentRunId + " was still going"));
       log.info("fire skipped pipeline={} run={} trigger={}", pipelineId, currentRunId, trigger);
-      return;
+      return null;
     }
     runsStarted++;
     runsThisExecution++;
-    String runId = Veil.runWorkflowId(pipelineId, Long.toString(runsStarted));
+    String runId = Veil.runWorkflowId(pipelineId, runSuffix());
     String version = spec.version();
     currentRunId = runId;
     currentRunStarted = false;
@@ -187,6 +211,21 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
           finished(runId, now, summary, failure);
           return null;
         });
+    return runId;
+  }
+
+  /**
+   * {@code <n>-<8 hex>}: the counter restarts with a new life of the pipeline (and the dev server
+   * forgets every workflow when it restarts), so a random part drawn in the workflow keeps a run
+   * id unique for ever; idempotency ledgers keyed by run id depend on it. Histories from before
+   * the change keep the bare counter.
+   */
+  private String runSuffix() {
+    String n = Long.toString(runsStarted);
+    if (Workflow.getVersion(UNIQUE_RUN_IDS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return n;
+    }
+    return n + "-" + Workflow.randomUUID().toString().substring(0, 8);
   }
 
   private void finished(String runId, long startedAt, RunSummary summary, Exception failure) {
@@ -267,6 +306,40 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
   public void runNow(RunNowRequest request) {
     runNowPending = true;
     wake = true;
+  }
+
+  @Override
+  public void validateStartRun(RunNowRequest request) {
+    if (removed) {
+      throw new IllegalStateException("pipeline " + pipelineId + " is being removed");
+    }
+    if (currentRunId != null) {
+      throw new IllegalStateException(
+          "run " + currentRunId + " of pipeline " + pipelineId + " is still going");
+    }
+    if (runNowPending) {
+      throw new IllegalStateException("a run of pipeline " + pipelineId + " is being started");
+    }
+  }
+
+  @Override
+  public RunNowResult startRun(RunNowRequest request) {
+    long ticket = ++runNowTickets;
+    runNowPending = true;
+    wake = true;
+    Workflow.await(() -> removed || !runNowAnswers.tailMap(ticket, true).isEmpty());
+    Map.Entry<Long, String> answer = runNowAnswers.ceilingEntry(ticket);
+    if (answer == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "pipeline " + pipelineId + " is being removed", RUN_IN_FLIGHT);
+    }
+    if (answer.getValue().startsWith("-")) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + answer.getValue().substring(1) + " of pipeline " + pipelineId
+              + " is still going",
+          RUN_IN_FLIGHT);
+    }
+    return new RunNowResult(answer.getValue());
   }
 
   @Override

@@ -52,11 +52,13 @@ class PipelineWorkflowTest {
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private PipelineWorkflow pipeline;
+  private WorkflowOptions options;
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment env, WorkflowOptions options) {
     this.env = env;
     this.client = env.getWorkflowClient();
+    this.options = options;
     this.pipeline =
         client.newWorkflowStub(
             PipelineWorkflow.class,
@@ -140,9 +142,10 @@ class PipelineWorkflowTest {
       assertEquals(100, run.rows());
       assertTrue(run.millis() >= Duration.ofMinutes(10).toMillis(), "ran its 10 minutes");
     }
-    assertEquals(
-        List.of("veil-run-shop-1", "veil-run-shop-2", "veil-run-shop-3"),
-        runs.stream().map(RunRecord::runId).toList());
+    for (int i = 0; i < runs.size(); i++) {
+      String id = runs.get(i).runId();
+      assertTrue(id.matches("veil-run-shop-" + (i + 1) + "-[0-9a-f]{8}"), id);
+    }
     ZonedDateTime next = Instant.ofEpochMilli(status.nextFireAtMillis()).atZone(ZoneOffset.UTC);
     assertEquals(LocalTime.of(2, 30), next.toLocalTime());
     assertEquals(previous.plusDays(1), next.toLocalDate());
@@ -209,8 +212,10 @@ class PipelineWorkflowTest {
     env.sleep(Duration.ofMinutes(6));
     PipelineStatus status = awaitStatus("second run", s -> ended(s, RunOutcome.SUCCEEDED).size() >= 2);
 
-    assertEquals("v1", FakeRunWorkflow.INPUTS.get("veil-run-shop-1").spec().version());
-    assertEquals("v2", FakeRunWorkflow.INPUTS.get("veil-run-shop-2").spec().version());
+    assertEquals(
+        "v1", FakeRunWorkflow.INPUTS.get(status.lastRuns().get(0).runId()).spec().version());
+    assertEquals(
+        "v2", FakeRunWorkflow.INPUTS.get(status.lastRuns().get(1).runId()).spec().version());
     assertEquals("v2", status.lastRuns().get(1).version());
   }
 
@@ -301,7 +306,69 @@ class PipelineWorkflowTest {
 
     pipeline.runNow(new RunNowRequest(null));
     PipelineStatus third = awaitStatus("third run", s -> s.runsStarted() == 3);
-    assertEquals("veil-run-shop-3", third.currentRunId(), "the counter went on");
+    assertTrue(third.currentRunId().startsWith("veil-run-shop-3-"), "the counter went on");
+  }
+
+  @Test
+  void aNewLifeOfThePipelineNeverRepeatsARunId() {
+    start(spec("v1", null, 5));
+    pipeline.runNow(new RunNowRequest(null));
+    env.sleep(Duration.ofMinutes(6));
+    String first = awaitStatus("first life's run", s -> ended(s, RunOutcome.SUCCEEDED).size() == 1)
+        .lastRuns().get(0).runId();
+    pipeline.remove(new RemoveRequest("config deleted"));
+    WorkflowStub.fromTyped(pipeline).getResult(PipelineStatus.class);
+
+    // the config comes back (or the dev server restarted): the counter starts from 1 again
+    pipeline =
+        client.newWorkflowStub(
+            PipelineWorkflow.class,
+            options.toBuilder().setWorkflowId(Veil.pipelineWorkflowId(PIPELINE)).build());
+    WorkflowClient.start(pipeline::run, new PipelineInput(PIPELINE, spec("v1", null, 5), null, null));
+    pipeline.runNow(new RunNowRequest(null));
+    env.sleep(Duration.ofMinutes(6));
+    String second =
+        awaitStatus("second life's run", s -> s.runsStarted() == 1 && s.currentRunId() == null)
+            .lastRuns().get(0).runId();
+
+    assertTrue(first.startsWith("veil-run-shop-1-") && second.startsWith("veil-run-shop-1-"),
+        first + " " + second);
+    assertNotEquals(first, second, "a run id names one run, ever");
+  }
+
+  @Test
+  void runNowUpdateReturnsTheRunIdAndIsRefusedWhileARunIsInFlight() {
+    start(spec("v1", null, 30));
+    pipeline.pause(new PauseRequest(null));
+
+    RunNowResult started = pipeline.startRun(new RunNowRequest("cli"));
+
+    assertTrue(started.runId().startsWith("veil-run-shop-1-"), started.runId());
+    PipelineStatus status = awaitStatus("running", s -> s.currentRunId() != null);
+    assertEquals(started.runId(), status.currentRunId());
+    assertEquals(RunTrigger.RUN_NOW, status.lastRuns().get(0).trigger());
+
+    io.temporal.client.WorkflowUpdateException conflict =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.temporal.client.WorkflowUpdateException.class,
+            () -> pipeline.startRun(new RunNowRequest("cli")));
+    assertTrue(
+        String.valueOf(innermost(conflict).getMessage())
+            .contains("run " + started.runId() + " of pipeline shop is still going"),
+        String.valueOf(innermost(conflict)));
+    assertEquals(1, pipeline.status().runsStarted(), "the refused update started nothing");
+
+    env.sleep(Duration.ofMinutes(31));
+    awaitStatus("run done", s -> s.currentRunId() == null);
+    RunNowResult second = pipeline.startRun(new RunNowRequest("cli"));
+    assertTrue(second.runId().startsWith("veil-run-shop-2-"), second.runId());
+  }
+
+  private static Throwable innermost(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private String currentRunIdOf() {
