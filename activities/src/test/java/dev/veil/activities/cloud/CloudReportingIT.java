@@ -137,8 +137,10 @@ class CloudReportingIT {
         new ConfigActivitiesImpl(source),
         new PlanningActivitiesImpl(registry),
         new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY))),
         new CloudReportingActivities(client, recent, scrubber));
+    env.newWorker(Veil.TABLE_TASK_QUEUE)
+        .registerActivitiesImplementations(
+            new TaskActivitiesImpl(new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY))));
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(

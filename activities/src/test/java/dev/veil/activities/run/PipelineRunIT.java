@@ -100,9 +100,11 @@ class PipelineRunIT {
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(source),
         new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
-        new TaskActivitiesImpl(
-            new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef"))));
+        new TargetActivitiesImpl(registry));
+    env.newWorker(Veil.TABLE_TASK_QUEUE)
+        .registerActivitiesImplementations(
+            new TaskActivitiesImpl(
+                new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef"))));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -81,7 +81,8 @@ class PipelineRunWorkflowTest {
     this.options = options.toBuilder().setWorkflowId(RUN_ID).build();
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
     when(target.swap(any())).thenReturn(new SwapResult(1, false));
-    worker.registerActivitiesImplementations(config, planning, target, tasks);
+    worker.registerActivitiesImplementations(config, planning, target);
+    env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
     env.start();
   }
 

@@ -13,6 +13,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
 import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.activities.ReportingActivities;
@@ -92,7 +93,8 @@ class RunReportingTest {
     when(target.swap(any())).thenReturn(new SwapResult(2, false));
     when(planning.plan(new PlanRequest(spec(), RUN_ID)))
         .thenReturn(plan(2, table("orders", 2, 2000), table("customers", 1, 500)));
-    worker.registerActivitiesImplementations(config, planning, target, tasks, reporting);
+    worker.registerActivitiesImplementations(config, planning, target, reporting);
+    env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
     env.start();
     WorkflowClient client = env.getWorkflowClient();
     run =

@@ -26,9 +26,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,27 +69,24 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
 
   private final KubernetesClient client;
   private final KubernetesSettings settings;
-  private final Semaphore pods;
 
   public KubernetesTaskExecutor(KubernetesClient client, KubernetesSettings settings) {
     this.client = client;
     this.settings = settings;
-    this.pods = new Semaphore(settings.maxConcurrentPods(), true);
   }
 
   @Override
   public TaskResult run(TableTask task, int attempt, Progress progress) throws Exception {
     AtomicReference<TaskHeartbeat> last =
         new AtomicReference<>(new TaskHeartbeat(task.taskId(), 0, 0));
-    while (!pods.tryAcquire(BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
-      progress.report(last.get()); // throws when the activity was cancelled
-    }
-    try {
-      Pod pod = findOrCreate(task, attempt);
-      return follow(task, pod.getMetadata().getName(), progress, last);
-    } finally {
-      pods.release();
-    }
+    Pod pod = findOrCreate(task, attempt);
+    return follow(task, pod.getMetadata().getName(), progress, last);
+  }
+
+  /** One pod per task activity, so the worker's task slots are the pod cap. */
+  @Override
+  public OptionalInt maxConcurrentTasks() {
+    return OptionalInt.of(settings.maxConcurrentPods());
   }
 
   /** A live or succeeded pod of any attempt of the task, else a new pod for this attempt. */

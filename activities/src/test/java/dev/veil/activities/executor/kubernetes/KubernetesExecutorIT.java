@@ -150,7 +150,10 @@ class KubernetesExecutorIT {
   private void start(Function<Pod, Behaviour> behaviour, Duration pendingTimeout) {
     kubelet = new TestKubelet(server, client, NS, behaviour);
     env = TestWorkflowEnvironment.newInstance();
-    register(env.newWorker(Veil.TASK_QUEUE, NO_STICKY), pendingTimeout);
+    register(
+        env.newWorker(Veil.TASK_QUEUE, NO_STICKY),
+        env.newWorker(Veil.TABLE_TASK_QUEUE, taskSlots()),
+        pendingTimeout);
     env.start();
     workflows = env.getWorkflowClient();
   }
@@ -159,8 +162,15 @@ class KubernetesExecutorIT {
   private static final WorkerOptions NO_STICKY =
       WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build();
 
+  /** The table-task worker has as many slots as the executor may run pods, as in the agent. */
+  private WorkerOptions taskSlots() {
+    return WorkerOptions.newBuilder(NO_STICKY)
+        .setMaxConcurrentActivityExecutionSize(maxConcurrentPods)
+        .build();
+  }
+
   /** Veil's workflow and activities, tasks on the kubernetes executor (a worker of its own). */
-  private void register(Worker worker, Duration pendingTimeout) {
+  private void register(Worker worker, Worker tasks, Duration pendingTimeout) {
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
     ConnectionRegistry registry = new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb));
     PipelineSource source = new PipelineSource() {
@@ -177,7 +187,8 @@ class KubernetesExecutorIT {
     worker.registerActivitiesImplementations(
         new ConfigActivitiesImpl(source),
         new PlanningActivitiesImpl(registry),
-        new TargetActivitiesImpl(registry),
+        new TargetActivitiesImpl(registry));
+    tasks.registerActivitiesImplementations(
         new TaskActivitiesImpl(new KubernetesTaskExecutor(client, settings(pendingTimeout))));
   }
 
@@ -350,7 +361,10 @@ class KubernetesExecutorIT {
     env.getWorkerFactory().awaitTermination(10, TimeUnit.SECONDS);
     WorkerFactory restarted = WorkerFactory.newInstance(workflows);
     try {
-      register(restarted.newWorker(Veil.TASK_QUEUE, NO_STICKY), Duration.ofMinutes(10));
+      register(
+          restarted.newWorker(Veil.TASK_QUEUE, NO_STICKY),
+          restarted.newWorker(Veil.TABLE_TASK_QUEUE, taskSlots()),
+          Duration.ofMinutes(10));
       restarted.start();
       // the retried attempt follows the held pod (it heartbeats) before the pod may finish
       awaitFollowingAttempt("veil-run-restart-1", 2);
