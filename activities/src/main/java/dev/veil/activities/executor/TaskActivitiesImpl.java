@@ -1,6 +1,7 @@
 package dev.veil.activities.executor;
 
 import dev.veil.activities.db.SafeErrors;
+import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.plan.TableTask;
@@ -42,9 +43,16 @@ public class TaskActivitiesImpl implements TaskActivities {
 
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
   private final TaskExecutor executor;
+  private final RunMetrics metrics;
 
   public TaskActivitiesImpl(TaskExecutor executor) {
+    this(executor, RunMetrics.global());
+  }
+
+  /** Counts chunks running, rows and bytes copied in {@code metrics}. */
+  public TaskActivitiesImpl(TaskExecutor executor, RunMetrics metrics) {
     this.executor = executor;
+    this.metrics = metrics;
   }
 
   @Override
@@ -53,10 +61,12 @@ public class TaskActivitiesImpl implements TaskActivities {
     int attempt = context.getInfo().getAttempt();
     log.info("task started pipeline={} run={} task={} attempt={}", task.pipelineId(),
         task.runId(), task.taskId(), attempt);
+    metrics.chunkStarted(task.pipelineId());
     try {
       TaskResult result = executor.run(task, attempt, context::heartbeat);
       log.info("task done pipeline={} run={} task={} rows={} millis={}", task.pipelineId(),
           task.runId(), task.taskId(), result.rows(), result.millis());
+      metrics.chunkCopied(task.pipelineId(), result.rows(), result.bytes());
       return result;
     } catch (ActivityCompletionException e) {
       log.info("task cancelled pipeline={} run={} task={}", task.pipelineId(), task.runId(),
@@ -80,6 +90,8 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw transientError
           ? ApplicationFailure.newFailure(message, "TaskError")
           : ApplicationFailure.newNonRetryableFailure(message, FailureTypes.TASK_FAILED);
+    } finally {
+      metrics.chunkEnded(task.pipelineId());
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
+import dev.veil.activities.metrics.MeteredReportingActivities;
+import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
 import dev.veil.activities.scan.ScanActivitiesImpl;
 import dev.veil.activities.target.TargetActivitiesImpl;
@@ -18,6 +20,7 @@ import dev.veil.workflows.scan.ScanWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,11 +121,26 @@ public final class VeilWorker implements Managed, AutoCloseable {
    */
   public static VeilWorker createWith(
       TemporalClients clients, Settings settings, Object... activities) {
-    WorkerFactory factory = WorkerFactory.newInstance(clients.client());
+    // every activity logs with the pipeline and run in its MDC (fields of their own in JSON logs);
+    // runs are counted around the run workflow
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            clients.client(),
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(
+                    new RunMdcInterceptor(), new RunMetricsInterceptor(RunMetrics.global()))
+                .build());
     List<Object> tasks = new ArrayList<>();
     List<Object> others = new ArrayList<>();
     for (Object activity : activities) {
-      (activity instanceof TaskActivities ? tasks : others).add(activity);
+      if (activity instanceof TaskActivities) {
+        tasks.add(activity);
+      } else if (activity instanceof ReportingActivities reporting) {
+        // every run reports its start and end (offline too): that is where runs are counted
+        others.add(new MeteredReportingActivities(reporting, RunMetrics.global()));
+      } else {
+        others.add(activity);
+      }
     }
     factory
         .newWorker(Veil.TABLE_TASK_QUEUE, options(settings, settings.maxConcurrentTasks()))
@@ -132,7 +150,8 @@ public final class VeilWorker implements Managed, AutoCloseable {
           factory.newWorker(Veil.TASK_QUEUE, options(settings, settings.maxConcurrentActivities()));
       if (others.stream().noneMatch(a -> a instanceof ReportingActivities)) {
         // offline: runs still schedule their reports, and this answers them at once
-        others.add(new OfflineReportingActivities());
+        others.add(
+            new MeteredReportingActivities(new OfflineReportingActivities(), RunMetrics.global()));
       }
       worker.registerWorkflowImplementationTypes(
           PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class, ScanWorkflowImpl.class);
