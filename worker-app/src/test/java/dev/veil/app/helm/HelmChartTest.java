@@ -229,26 +229,7 @@ class HelmChartTest {
     // the agent of this version has only the local executor
     List<HasMetadata> objects =
         Chart.parse(Chart.template(PRODUCTION, Map.of("executor.type", "local")));
-    Map<String, String> secrets = new HashMap<>();
-    ofKind(objects, Secret.class).forEach(s -> secrets.putAll(decoded(s)));
-    Map<String, String> env = new HashMap<>();
-    for (EnvVar var : workerContainer(objects).getEnv()) {
-      if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
-        String value = secrets.get(var.getValueFrom().getSecretKeyRef().getKey());
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      }
-    }
-    String veilYml = configMap(objects).getData().get("veil.yml");
-    VeilConfiguration configuration =
-        new YamlConfigurationFactory<>(
-                VeilConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
-            .build(
-                new SubstitutingSourceProvider(
-                    path -> new ByteArrayInputStream(veilYml.getBytes(StandardCharsets.UTF_8)),
-                    new StringSubstitutor(env)),
-                "veil.yml");
+    VeilConfiguration configuration = agentConfiguration(objects, "veil-agent");
     ConnectionSettings replica = configuration.connectionSettings().get("prod-replica");
     assertEquals(
         "jdbc:postgresql://replica.db.internal:5433/shop?sslmode=verify-full", replica.url());
@@ -580,6 +561,61 @@ class HelmChartTest {
   private static Map<String, EnvVar> env(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  /**
+   * The configuration the agent of Deployment {@code deployment} loads: the ConfigMap's veil.yml with
+   * the container's environment (Secrets decoded, plain values as they are).
+   */
+  private static VeilConfiguration agentConfiguration(List<HasMetadata> objects, String deployment)
+      throws Exception {
+    Map<String, String> secrets = new HashMap<>();
+    ofKind(objects, Secret.class).forEach(s -> secrets.putAll(decoded(s)));
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : env(deployment(objects, deployment)).values()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+      } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
+        String value = secrets.get(var.getValueFrom().getSecretKeyRef().getKey());
+        if (value != null) {
+          env.put(var.getName(), value);
+        }
+      }
+    }
+    String veilYml = configMap(objects).getData().get("veil.yml");
+    return new YamlConfigurationFactory<>(
+            VeilConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+        .build(
+            new SubstitutingSourceProvider(
+                path -> new ByteArrayInputStream(veilYml.getBytes(StandardCharsets.UTF_8)),
+                new StringSubstitutor(env)),
+            "veil.yml");
+  }
+
+  @Test
+  void theTaskOnlyWorkerLoadsAsATaskOnlyWorkerAndJsonLogsAreAccepted() throws Exception {
+    List<HasMetadata> objects =
+        Chart.parse(
+            Chart.template(
+                PRODUCTION,
+                Map.of(
+                    "tasksWorker.enabled", true,
+                    "tasksWorker.maxConcurrentTasks", 8,
+                    "agent.logFormat", "json")));
+    VeilConfiguration tasks = agentConfiguration(objects, "veil-agent-tasks");
+    assertTrue(tasks.getWorker().settings(false).tasksOnly());
+    assertEquals(8, tasks.getWorker().settings(false).maxConcurrentTasks());
+    VeilConfiguration agents = agentConfiguration(objects, "veil-agent");
+    assertFalse(agents.getWorker().settings(false).tasksOnly());
+    assertEquals(4, agents.getWorker().settings(false).maxConcurrentTasks());
+    io.dropwizard.logging.common.DefaultLoggingFactory logging =
+        (io.dropwizard.logging.common.DefaultLoggingFactory) agents.getLoggingFactory();
+    io.dropwizard.logging.common.ConsoleAppenderFactory<?> console =
+        (io.dropwizard.logging.common.ConsoleAppenderFactory<?>) logging.getAppenders().get(0);
+    assertTrue(
+        console.getLayout() instanceof io.dropwizard.logging.json.EventJsonLayoutBaseFactory json
+            && json.isFlattenMdc(),
+        String.valueOf(console.getLayout()));
   }
 
   private static Map<String, String> podAnnotations(List<HasMetadata> objects) {
