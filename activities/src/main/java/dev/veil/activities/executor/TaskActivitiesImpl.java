@@ -1,6 +1,7 @@
 package dev.veil.activities.executor;
 
 import dev.veil.activities.db.SafeErrors;
+import dev.veil.activities.executor.kubernetes.KubernetesErrors;
 import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TaskActivities;
@@ -19,27 +20,6 @@ import org.slf4j.LoggerFactory;
  * value or server detail can end up in workflow history.
  */
 public class TaskActivitiesImpl implements TaskActivities {
-
-  /** Kubernetes API trouble that may pass: no connection, throttling, server errors. */
-  /**
-   * Kubernetes API trouble that a retry can outlive: no answer, a request timeout, throttling,
-   * server errors — wherever it sits in the cause chain (a client request timeout comes wrapped).
-   */
-  private static boolean transientApiError(Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k) {
-        int code = k.getCode();
-        if (code <= 0 || code == 408 || code == 429 || code >= 500) { // <= 0: no HTTP answer at all
-          return true;
-        }
-      }
-      if (t instanceof java.util.concurrent.TimeoutException
-          || t instanceof java.io.IOException) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
   private final TaskExecutor executor;
@@ -85,7 +65,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       boolean transientError =
           e instanceof java.io.IOException
               || e instanceof InterruptedException
-              || transientApiError(e)
+              || KubernetesErrors.isTransient(e)
               || (e instanceof java.sql.SQLException && SafeErrors.retryable(e));
       throw transientError
           ? ApplicationFailure.newFailure(message, "TaskError")

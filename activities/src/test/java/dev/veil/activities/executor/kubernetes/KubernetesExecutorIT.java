@@ -139,12 +139,17 @@ class KubernetesExecutorIT {
 
   private int maxConcurrentPods = 8;
 
+  /** The downward API of the agent's pod, as the chart sets it. */
+  private static final Map<String, String> AGENT_POD =
+      Map.of("POD_NAME", "veil-agent-7d9f-x1", "POD_UID", "0b5c7e1a-agent", "POD_NAMESPACE", NS);
+
   private KubernetesSettings settings(Duration pendingTimeout) {
     KubernetesSettings d = KubernetesSettings.defaults(NS, "veil:test", "veil-connections");
     return new KubernetesSettings(NS, d.image(), "IfNotPresent", List.of(), "veil-runner",
         d.requests(), d.limits(), Map.of(), Map.of("pool", "redaction"), List.of(), null, null,
         maxConcurrentPods,
-        3600, pendingTimeout, false, "veil-connections", "veil-masking", null, 0);
+        3600, pendingTimeout, false, "veil-connections", "veil-masking", null, 0)
+        .withOwner(AgentOwner.fromEnvironment(AGENT_POD, NS).orElseThrow());
   }
 
   private void start(Function<Pod, Behaviour> behaviour, Duration pendingTimeout) {
@@ -232,6 +237,10 @@ class KubernetesExecutorIT {
     assertTrue(pods.size() > 2, "pods: " + pods.size());
     assertTrue(kubelet.peakPods() >= 1 && kubelet.peakPods() <= 2, "peak " + kubelet.peakPods());
     for (Pod pod : pods) {
+      // owned by the agent's pod: Kubernetes deletes it when the agent is gone
+      assertEquals(1, pod.getMetadata().getOwnerReferences().size());
+      assertEquals("veil-agent-7d9f-x1", pod.getMetadata().getOwnerReferences().get(0).getName());
+      assertEquals("0b5c7e1a-agent", pod.getMetadata().getOwnerReferences().get(0).getUid());
       Map<String, String> labels = pod.getMetadata().getLabels();
       assertEquals("redaction-pod", labels.get("app.kubernetes.io/component"));
       assertEquals("veil-agent", labels.get("app.kubernetes.io/managed-by"));
