@@ -3,7 +3,11 @@
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Prefix of every resource name: <release>-veil-agent (or the release name when it has it). */}}
+{{/*
+Prefix of every resource name: <release>-veil-agent, without stutter: the release name alone when
+it contains the chart name (veil-agent-prod), the chart name alone when the release is its first
+word (release veil: veil-agent, not veil-veil-agent).
+*/}}
 {{- define "veil-agent.fullname" -}}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
@@ -11,6 +15,8 @@
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
 {{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else if hasPrefix (printf "%s-" .Release.Name) $name }}
+{{- $name | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -37,6 +43,36 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: worker
 {{- end }}
 
+{{/* Labels that select the task-only worker pods. */}}
+{{- define "veil-agent.tasksSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "veil-agent.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: tasks-worker
+{{- end }}
+
+{{/* Labels of the objects of the task-only workers. */}}
+{{- define "veil-agent.tasksLabels" -}}
+helm.sh/chart: {{ include "veil-agent.chart" . }}
+{{ include "veil-agent.tasksSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: veil
+{{- end }}
+
+{{/* The API token Secret's name; empty when there is no token. */}}
+{{- define "veil-agent.apiSecretName" -}}
+{{- if .Values.api.existingSecret }}
+{{- .Values.api.existingSecret }}
+{{- else if .Values.api.token }}
+{{- printf "%s-api-token" (include "veil-agent.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* Key of the API token in its Secret. */}}
+{{- define "veil-agent.apiSecretKey" -}}
+{{- if .Values.api.existingSecret }}{{ .Values.api.existingSecretKey }}{{ else }}token{{ end }}
+{{- end }}
+
 {{- define "veil-agent.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "veil-agent.fullname" .) .Values.serviceAccount.name }}
@@ -45,9 +81,13 @@ app.kubernetes.io/component: worker
 {{- end }}
 {{- end }}
 
-{{/* The agent image, repository:tag. */}}
+{{/* The agent image: repository@digest when a digest pins it, else repository:tag. */}}
 {{- define "veil-agent.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
 
 {{/* Namespace of the redaction pods (and of the executor's Role). */}}
@@ -136,8 +176,8 @@ values-template`), one per line. Called with (dict "path" "" "value" .Values).
 {{- if le (int .Values.terminationGracePeriodSeconds) 30 }}
 {{- $errors = append $errors "terminationGracePeriodSeconds must be more than 30 (the worker lets running activities finish for 20 s, then Jetty drains)" }}
 {{- end }}
-{{- if ge (int .Values.worker.maxConcurrentTasks) (int .Values.worker.maxConcurrentActivities) }}
-{{- $errors = append $errors "worker.maxConcurrentTasks must be lower than worker.maxConcurrentActivities" }}
+{{- if and .Values.api.token .Values.api.existingSecret }}
+{{- $errors = append $errors "set api.token or api.existingSecret, not both" }}
 {{- end }}
 {{- if and (eq .Values.executor.type "kubernetes") (not .Values.rbac.create) }}
 {{- $errors = append $errors "executor.type kubernetes needs rbac.create (the worker creates and watches pods)" }}

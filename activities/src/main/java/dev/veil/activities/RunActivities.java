@@ -29,13 +29,24 @@ public final class RunActivities {
    */
   public static List<Object> create(
       ConnectionRegistry connections, TaskExecutor executor, String pgBinDir) {
+    List<Object> all = new java.util.ArrayList<>(workflowSide(connections, pgBinDir));
+    all.add(tasks(executor));
+    return all;
+  }
+
+  /** The run's activities that poll the {@code veil} queue: all but the table tasks. */
+  public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir) {
     TwinDatabase twin = new TwinDatabase(connections, pgTools(pgBinDir));
     return List.of(
         new PlanningActivitiesImpl(connections, pgBinDir),
         new TwinActivitiesImpl(twin),
         new SnapshotActivitiesImpl(connections, twin),
-        new LegacyTargetActivitiesImpl(connections),
-        new TaskActivitiesImpl(executor));
+        new LegacyTargetActivitiesImpl(connections));
+  }
+
+  /** The table tasks, for the {@code veil-tasks} queue. */
+  public static TaskActivitiesImpl tasks(TaskExecutor executor) {
+    return new TaskActivitiesImpl(executor);
   }
 
   /** pg_dump and pg_restore from {@code binDir}, {@code VEIL_PG_BIN} or PATH, found once. */

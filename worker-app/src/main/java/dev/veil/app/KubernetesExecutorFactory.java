@@ -2,6 +2,7 @@ package dev.veil.app;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.activities.executor.kubernetes.AgentOwner;
 import dev.veil.activities.executor.kubernetes.KubernetesSettings;
 import dev.veil.activities.executor.kubernetes.KubernetesTaskExecutor;
 import io.dropwizard.util.Duration;
@@ -139,7 +140,12 @@ public class KubernetesExecutorFactory {
   /** The executor; a client from the pod's service account or the local kubeconfig. */
   public KubernetesTaskExecutor build() {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    return new KubernetesTaskExecutor(client, settings(client.getNamespace()));
+    KubernetesSettings settings = settings(client.getNamespace());
+    // in a pod: the redaction pods belong to it, and go when it goes
+    return new KubernetesTaskExecutor(
+        client,
+        settings.withOwner(
+            AgentOwner.fromEnvironment(System.getenv(), settings.namespace()).orElse(null)));
   }
 
   /**

@@ -30,6 +30,7 @@ import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.RunCanceller;
 import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.core.TemporalClients;
+import dev.veil.app.metrics.PrometheusMetrics;
 import dev.veil.app.core.VeilWorker;
 import dev.veil.app.health.PostgresHealthCheck;
 import dev.veil.app.health.TemporalHealthCheck;
@@ -112,6 +113,10 @@ public class VeilApplication extends Application<VeilConfiguration> {
   public void run(VeilConfiguration configuration, Environment environment) {
     TemporalClients clients = configuration.getTemporal().build();
     environment.lifecycle().manage(clients);
+    environment
+        .admin()
+        .addServlet("prometheus", PrometheusMetrics.servlet())
+        .addMapping(PrometheusMetrics.PATH);
 
     PipelineSource pipelines = configuration.pipelineSource();
     ConnectionRegistry connections = configuration.connectionRegistry();

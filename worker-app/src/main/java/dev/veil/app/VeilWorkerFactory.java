@@ -1,6 +1,5 @@
 package dev.veil.app;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.workflows.activities.ReportingActivities;
@@ -8,38 +7,58 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
- * {@code worker:} whether this process polls the {@code veil} task queue, and how much it takes on
+ * {@code worker:} whether this process polls Temporal, which task queues, and how much it takes on
  * at once.
  *
- * <p>Two limits, because Temporal's own one counts every activity type alike: {@code
- * maxConcurrentActivities} is {@code WorkerOptions.setMaxConcurrentActivityExecutionSize} (all
- * activities: config, planning, staging, swap and table tasks). {@code maxConcurrentTasks} caps
- * only the heavy table-task activities ({@code RunTableTask}) with a semaphore in front of the task
- * activity: a task that gets an activity slot while the cap is reached waits for a permit and keeps
- * heartbeating meanwhile (so it is not timed out and still learns of cancellation). The semaphore
- * is what keeps a worker from streaming more tables than its CPU and memory allow while still
- * leaving slots for the short activities of other runs. Keep {@code maxConcurrentTasks} below
- * {@code maxConcurrentActivities}.
+ * <p>Two task queues, two limits, both Temporal's own ({@code
+ * WorkerOptions.setMaxConcurrentActivityExecutionSize}): {@code maxConcurrentActivities} slots on
+ * {@code veil} for the short activities (config, planning, staging, swap, reporting), {@code
+ * maxConcurrentTasks} slots on {@code veil-tasks} for table chunks (the kubernetes executor uses
+ * {@code executor.kubernetes.maxConcurrentPods} instead). A chunk no worker has a free slot for
+ * waits in Temporal until one has, and a backlog on {@code veil-tasks} is what task-only workers
+ * ({@code role: tasks}) scale on.
  */
 public class VeilWorkerFactory {
+
+  /** Polls both task queues: workflows, short activities and table chunks. */
+  public static final String ROLE_ALL = "all";
+
+  /** Polls only {@code veil-tasks}: copies table chunks and nothing else. */
+  public static final String ROLE_TASKS = "tasks";
 
   /** Whether this process runs a worker at all ({@code server} can be API-only). */
   private boolean enabled = true;
 
-  /** Activity slots of the worker, all activity types together. */
-  @Min(2)
+  /** {@code all} or {@code tasks} (a task-only worker). */
+  @NotNull
+  @Pattern(regexp = ROLE_ALL + "|" + ROLE_TASKS, message = "must be 'all' or 'tasks'")
+  private String role = ROLE_ALL;
+
+  /** Activity slots on {@code veil}, for the short activities. */
+  @Min(1)
   @Max(1000)
   private int maxConcurrentActivities = 16;
 
-  /** Table tasks this worker streams at once. */
+  /** Table chunks this worker streams at once: its activity slots on {@code veil-tasks}. */
   @Min(1)
   @Max(500)
   private int maxConcurrentTasks = 4;
+
+  @JsonProperty
+  public String getRole() {
+    return role;
+  }
+
+  @JsonProperty
+  public void setRole(String role) {
+    this.role = role;
+  }
 
   @JsonProperty
   public boolean isEnabled() {
@@ -71,16 +90,10 @@ public class VeilWorkerFactory {
     this.maxConcurrentTasks = maxConcurrentTasks;
   }
 
-  /** Leaves at least one activity slot for the short activities. */
-  @JsonIgnore
-  @AssertTrue(message = "must hold: maxConcurrentTasks < maxConcurrentActivities")
-  public boolean isTaskCapBelowActivitySlots() {
-    return maxConcurrentTasks < maxConcurrentActivities;
-  }
-
   /** Worker settings; sticky execution off when {@code devServer} (DESIGN §4). */
   public VeilWorker.Settings settings(boolean devServer) {
-    return new VeilWorker.Settings(maxConcurrentActivities, maxConcurrentTasks, devServer);
+    return new VeilWorker.Settings(
+        maxConcurrentActivities, maxConcurrentTasks, devServer, ROLE_TASKS.equals(role));
   }
 
   /** The worker with Veil's real activities; the caller manages its lifecycle. */

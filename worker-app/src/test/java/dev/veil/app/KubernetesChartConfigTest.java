@@ -59,8 +59,8 @@ class KubernetesChartConfigTest {
     assertEquals("redaction", settings.tolerations().get(0).getValue());
     assertEquals(Duration.ofMinutes(15), settings.pendingTimeout());
     assertEquals(6, settings.maxConcurrentPods());
-    assertEquals("veil-veil-agent-connections", settings.connectionSecret());
-    assertEquals("veil-veil-agent-masking-key", settings.maskingKeySecretName());
+    assertEquals("veil-agent-connections", settings.connectionSecret());
+    assertEquals("veil-agent-masking-key", settings.maskingKeySecretName());
     assertEquals("masking-key", settings.maskingKeySecretKey());
   }
 }

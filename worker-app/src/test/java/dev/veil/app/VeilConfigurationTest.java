@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.app.core.VeilWorker;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -183,13 +184,22 @@ class VeilConfigurationTest {
   }
 
   @Test
-  void moreTaskSlotsThanActivitySlotsIsRejected(@TempDir Path dir) throws Exception {
+  void anUnknownWorkerRoleIsRejected(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("veil.yml");
-    Files.writeString(file, "worker:\n  maxConcurrentActivities: 4\n  maxConcurrentTasks: 4\n");
+    Files.writeString(file, "worker:\n  role: chunks\n");
     ConfigurationException e =
         assertThrows(ConfigurationException.class, () -> factory.build(provider, file.toString()));
-    assertTrue(
-        e.getMessage().contains("maxConcurrentTasks < maxConcurrentActivities"), e.getMessage());
+    assertTrue(e.getMessage().contains("worker.role must be 'all' or 'tasks'"), e.getMessage());
+  }
+
+  @Test
+  void aTaskOnlyWorkerPollsOnlyTheTaskQueue(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("veil.yml");
+    Files.writeString(file, "worker:\n  role: tasks\n  maxConcurrentTasks: 6\n");
+    VeilWorker.Settings settings =
+        factory.build(provider, file.toString()).getWorker().settings(true);
+    assertTrue(settings.tasksOnly());
+    assertEquals(6, settings.maxConcurrentTasks());
   }
 
   @Test

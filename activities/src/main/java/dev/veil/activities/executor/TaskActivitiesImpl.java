@@ -3,6 +3,8 @@ package dev.veil.activities.executor;
 import dev.veil.activities.copy.CopyEngine;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.twin.TwinDatabase;
+import dev.veil.activities.executor.kubernetes.KubernetesErrors;
+import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.plan.TableTask;
@@ -21,27 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public class TaskActivitiesImpl implements TaskActivities {
 
-  /** Kubernetes API trouble that may pass: no connection, throttling, server errors. */
-  /**
-   * Kubernetes API trouble that a retry can outlive: no answer, a request timeout, throttling,
-   * server errors — wherever it sits in the cause chain (a client request timeout comes wrapped).
-   */
-  private static boolean transientApiError(Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k) {
-        int code = k.getCode();
-        if (code <= 0 || code == 408 || code == 429 || code >= 500) { // <= 0: no HTTP answer at all
-          return true;
-        }
-      }
-      if (t instanceof java.util.concurrent.TimeoutException
-          || t instanceof java.io.IOException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static final Logger log = LoggerFactory.getLogger(TaskActivitiesImpl.class);
 
   /**
@@ -58,9 +39,16 @@ public class TaskActivitiesImpl implements TaskActivities {
     return null;
   }
   private final TaskExecutor executor;
+  private final RunMetrics metrics;
 
   public TaskActivitiesImpl(TaskExecutor executor) {
+    this(executor, RunMetrics.global());
+  }
+
+  /** Counts chunks running, rows and bytes copied in {@code metrics}. */
+  public TaskActivitiesImpl(TaskExecutor executor, RunMetrics metrics) {
     this.executor = executor;
+    this.metrics = metrics;
   }
 
   @Override
@@ -69,10 +57,12 @@ public class TaskActivitiesImpl implements TaskActivities {
     int attempt = context.getInfo().getAttempt();
     log.info("task started pipeline={} run={} task={} attempt={}", task.pipelineId(),
         task.runId(), task.taskId(), attempt);
+    metrics.chunkStarted(task.pipelineId());
     try {
       TaskResult result = executor.run(task, attempt, context::heartbeat);
       log.info("task done pipeline={} run={} task={} rows={} millis={}", task.pipelineId(),
           task.runId(), task.taskId(), result.rows(), result.millis());
+      metrics.chunkCopied(task.pipelineId(), result.rows(), result.bytes());
       return result;
     } catch (ActivityCompletionException e) {
       log.info("task cancelled pipeline={} run={} task={}", task.pipelineId(), task.runId(),
@@ -95,11 +85,13 @@ public class TaskActivitiesImpl implements TaskActivities {
       boolean transientError =
           e instanceof java.io.IOException
               || e instanceof InterruptedException
-              || transientApiError(e)
+              || KubernetesErrors.isTransient(e)
               || (e instanceof java.sql.SQLException && SafeErrors.retryable(e));
       throw transientError
           ? ApplicationFailure.newFailure(message, "TaskError")
           : ApplicationFailure.newNonRetryableFailure(message, FailureTypes.TASK_FAILED);
+    } finally {
+      metrics.chunkEnded(task.pipelineId());
     }
   }
 }

@@ -132,11 +132,14 @@ class CloudReportingIT {
             return Optional.of(spec);
           }
         };
-    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)), (String) null));
+    java.util.List<Object> activities =
+        new java.util.ArrayList<>(RunActivities.workflowSide(registry, null));
     activities.add(new ConfigActivitiesImpl(source));
     activities.add(new CloudReportingActivities(client, recent, scrubber));
     worker.registerActivitiesImplementations(activities.toArray());
+    env.newWorker(Veil.TABLE_TASK_QUEUE)
+        .registerActivitiesImplementations(
+            RunActivities.tasks(new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY))));
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(

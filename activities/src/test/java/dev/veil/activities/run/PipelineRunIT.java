@@ -101,10 +101,12 @@ class PipelineRunIT {
     gate = new GatedTaskExecutor(
         new LocalTaskExecutor(registry, MaskingKey.of("test-key-0123456789abcdef")),
         task -> task.pipelineId().startsWith("gated"));
-    List<Object> activities = new java.util.ArrayList<>(
-        RunActivities.create(registry, gate, (String) null));
+    List<Object> activities =
+        new java.util.ArrayList<>(RunActivities.workflowSide(registry, null));
     activities.add(new ConfigActivitiesImpl(source));
     worker.registerActivitiesImplementations(activities.toArray());
+    env.newWorker(Veil.TABLE_TASK_QUEUE)
+        .registerActivitiesImplementations(RunActivities.tasks(gate));
     env.start();
     client = env.getWorkflowClient();
   }

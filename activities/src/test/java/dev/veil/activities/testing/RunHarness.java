@@ -59,10 +59,10 @@ public final class RunHarness implements AutoCloseable {
     gate = new GatedTaskExecutor(
         new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)),
         task -> task.pipelineId().startsWith("gated"));
-    List<Object> activities =
-        new ArrayList<>(RunActivities.create(registry, gate, (String) null));
+    List<Object> activities = new ArrayList<>(RunActivities.workflowSide(registry, null));
     activities.add(new ConfigActivitiesImpl(pipelines));
     worker.registerActivitiesImplementations(activities.toArray());
+    env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(RunActivities.tasks(gate));
     env.start();
     client = env.getWorkflowClient();
   }

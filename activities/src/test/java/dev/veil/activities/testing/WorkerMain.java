@@ -9,6 +9,9 @@ import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.RunActivities;
 import dev.veil.workflows.Veil;
+import dev.veil.workflows.activities.TaskActivities;
+import dev.veil.workflows.plan.TableTask;
+import dev.veil.workflows.plan.TaskResult;
 import dev.veil.workflows.run.PipelineRunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -19,11 +22,14 @@ import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bare worker process for tests that need to kill a worker JVM: {@code WorkerMain <temporal
- * address> <source url> <target url> <user> <pipelines dir>}. It prints {@code READY} once
- * polling and runs until killed.
+ * address> <source url> <target url> <user> <pipelines dir> [task slots]}. It polls {@value
+ * Veil#TASK_QUEUE} and {@value Veil#TABLE_TASK_QUEUE} (with {@code task slots} activity slots,
+ * default 4), prints {@code READY} once polling, then {@code TASK started <id> running=<n>} and
+ * {@code TASK done <id>} per table task, and runs until killed.
  */
 public final class WorkerMain {
 
@@ -33,6 +39,7 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
+    int taskSlots = args.length > 5 ? Integer.parseInt(args[5]) : 4;
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(args[0]).build());
@@ -43,6 +50,13 @@ public final class WorkerMain {
         factory.newWorker(
             Veil.TASK_QUEUE,
             WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+    Worker tasks =
+        factory.newWorker(
+            Veil.TABLE_TASK_QUEUE,
+            WorkerOptions.newBuilder()
+                .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                .setMaxConcurrentActivityExecutionSize(taskSlots)
+                .build());
     ConnectionRegistry registry =
         new ConnectionRegistry(
             Map.of(
@@ -52,16 +66,41 @@ public final class WorkerMain {
     // tasks named in VEIL_TEST_HOLD_TASKS wait at a gate that never opens in this worker
     java.util.Set<String> held = java.util.Set.of(
         System.getenv().getOrDefault(HOLD_TASKS, "").split(","));
-    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new GatedTaskExecutor(
-            new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
-            task -> held.contains(task.taskId())),
-        (String) null));
+    java.util.List<Object> activities =
+        new java.util.ArrayList<>(RunActivities.workflowSide(registry, null));
     activities.add(new ConfigActivitiesImpl(new LocalFolderPipelineSource(Path.of(args[4]))));
     worker.registerActivitiesImplementations(activities.toArray());
+    tasks.registerActivitiesImplementations(
+        new Announcing(
+            RunActivities.tasks(
+                new GatedTaskExecutor(
+                    new LocalTaskExecutor(registry, MaskingKey.of("worker-main-key-0123456789")),
+                    task -> held.contains(task.taskId())))));
     factory.start();
     System.out.println("READY");
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /** Prints each task's start (with how many run at once) and end, for the parent test. */
+  private static final class Announcing implements TaskActivities {
+    private final TaskActivities delegate;
+    private final AtomicInteger running = new AtomicInteger();
+
+    Announcing(TaskActivities delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public TaskResult run(TableTask task) {
+      System.out.println("TASK started " + task.taskId() + " running=" + running.incrementAndGet());
+      try {
+        TaskResult result = delegate.run(task);
+        System.out.println("TASK done " + task.taskId());
+        return result;
+      } finally {
+        running.decrementAndGet();
+      }
+    }
   }
 }

@@ -2,13 +2,16 @@ package dev.veil.app.cli;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.app.VeilConfiguration;
+import dev.veil.app.VeilWorkerFactory;
 import dev.veil.app.core.TemporalClients;
 import dev.veil.app.core.VeilWorker;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code worker}: polls the {@code veil} task queue and runs workflows and table tasks, without
- * HTTP. Fails at once with a clear message when Temporal cannot be reached; stops gracefully on
+ * {@code worker}: polls the {@code veil} and {@code veil-tasks} task queues and runs workflows and
+ * table tasks (with {@code --tasks-only}: table tasks only), without HTTP. Fails at once with a clear message when Temporal cannot be reached; stops gracefully on
  * SIGTERM / Ctrl-C.
  */
 public class WorkerCommand extends VeilCommand {
@@ -21,6 +24,16 @@ public class WorkerCommand extends VeilCommand {
   }
 
   @Override
+  public void configure(Subparser subparser) {
+    super.configure(subparser);
+    subparser
+        .addArgument("--tasks-only")
+        .dest("tasksOnly")
+        .action(Arguments.storeTrue())
+        .help("poll only the veil-tasks queue: copy table chunks, run no workflows (worker.role)");
+  }
+
+  @Override
   protected boolean quiet() {
     return false;
   }
@@ -30,6 +43,9 @@ public class WorkerCommand extends VeilCommand {
       throws InterruptedException {
     TemporalClients clients = configuration.getTemporal().build();
     ConnectionRegistry connections = configuration.connectionRegistry();
+    if (namespace.getBoolean("tasksOnly")) {
+      configuration.getWorker().setRole(VeilWorkerFactory.ROLE_TASKS);
+    }
     VeilWorker worker =
         configuration
             .getWorker()

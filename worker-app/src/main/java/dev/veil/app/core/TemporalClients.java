@@ -97,6 +97,8 @@ public final class TemporalClients implements Managed, AutoCloseable {
     WorkflowServiceStubsOptions.Builder builder =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(address)
+            // Temporal's client and worker metrics, in the agent's Prometheus registry
+            .setMetricsScope(dev.veil.app.metrics.PrometheusMetrics.temporalScope())
             .setHealthCheckTimeout(rpcTimeout)
             .setSystemInfoTimeout(rpcTimeout);
     if (transport.sslContext() != null) {

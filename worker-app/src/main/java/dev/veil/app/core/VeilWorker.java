@@ -7,6 +7,8 @@ import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.RunActivities;
 import java.util.ArrayList;
 import java.util.List;
+import dev.veil.activities.metrics.MeteredReportingActivities;
+import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.activities.scan.ScanActivitiesImpl;
 import dev.veil.workflows.Veil;
 import dev.veil.activities.cloud.OfflineReportingActivities;
@@ -18,16 +20,21 @@ import dev.veil.workflows.scan.ScanWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that puts Veil on a Temporal worker: {@link PipelineRunWorkflowImpl} and the
- * activity implementations on task queue {@value Veil#TASK_QUEUE}. Used by {@code server}, {@code
- * worker}, {@code demo} and the tests.
+ * The one place that puts Veil on a Temporal worker: {@link PipelineRunWorkflowImpl}, the other
+ * workflows and the short activities on task queue {@value Veil#TASK_QUEUE}, the table-task
+ * activity on {@value Veil#TABLE_TASK_QUEUE} with as many slots as this worker may stream chunks at
+ * once. A chunk no worker has room for waits in Temporal, where any free worker takes it. Used by
+ * {@code server}, {@code worker}, {@code demo} and the tests.
  */
 public final class VeilWorker implements Managed, AutoCloseable {
 
@@ -37,12 +44,33 @@ public final class VeilWorker implements Managed, AutoCloseable {
   /**
    * How the worker polls.
    *
-   * @param maxConcurrentActivities activity slots, all activity types together
-   * @param maxConcurrentTasks table tasks streamed at once (a semaphore, see {@link
-   *     BoundedTaskActivities})
+   * @param maxConcurrentActivities activity slots on {@value Veil#TASK_QUEUE} (the short
+   *     activities: config, planning, staging, swap, reporting)
+   * @param maxConcurrentTasks activity slots on {@value Veil#TABLE_TASK_QUEUE}: table chunks this
+   *     worker streams at once (an executor that knows its own cap overrides it, see {@link
+   *     TaskExecutor#maxConcurrentTasks()})
    * @param devServer the frontend is the Java test server: sticky execution is disabled
+   * @param tasksOnly poll only {@value Veil#TABLE_TASK_QUEUE} (a task-only worker that scales on
+   *     the chunk backlog)
    */
-  public record Settings(int maxConcurrentActivities, int maxConcurrentTasks, boolean devServer) {}
+  public record Settings(
+      int maxConcurrentActivities, int maxConcurrentTasks, boolean devServer, boolean tasksOnly) {
+
+    /** A worker that polls both queues. */
+    public Settings(int maxConcurrentActivities, int maxConcurrentTasks, boolean devServer) {
+      this(maxConcurrentActivities, maxConcurrentTasks, devServer, false);
+    }
+
+    /** The same, with {@code maxConcurrentTasks} slots on the table-task queue. */
+    public Settings withMaxConcurrentTasks(int maxConcurrentTasks) {
+      return new Settings(maxConcurrentActivities, maxConcurrentTasks, devServer, tasksOnly);
+    }
+
+    /** The same, polling only the table-task queue. */
+    public Settings asTasksOnly() {
+      return new Settings(maxConcurrentActivities, maxConcurrentTasks, devServer, true);
+    }
+  }
 
   private final WorkerFactory factory;
   private final TemporalClients clients;
@@ -88,46 +116,71 @@ public final class VeilWorker implements Managed, AutoCloseable {
       TaskExecutor executor,
       ReportingActivities reporting,
       String pgBinDir) {
+    Settings slots =
+        settings.withMaxConcurrentTasks(
+            executor.maxConcurrentTasks().orElse(settings.maxConcurrentTasks()));
     List<Object> activities = new ArrayList<>();
     activities.add(new ConfigActivitiesImpl(pipelines));
     activities.addAll(RunActivities.create(connections, executor, pgBinDir));
     activities.add(new ScanActivitiesImpl(connections));
     activities.add(reporting);
-    return createWith(clients, settings, activities.toArray());
+    return createWith(clients, slots, activities.toArray());
   }
 
   /**
    * A worker with the given activity implementations (tests pass fakes). A {@link TaskActivities}
-   * among them is wrapped in the {@code maxConcurrentTasks} cap.
+   * among them goes on the table-task queue, the others on the main queue.
    */
   public static VeilWorker createWith(
       TemporalClients clients, Settings settings, Object... activities) {
-    WorkerFactory factory = WorkerFactory.newInstance(clients.client());
+    // every activity logs with the pipeline and run in its MDC (fields of their own in JSON logs);
+    // runs are counted around the run workflow
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            clients.client(),
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(
+                    new RunMdcInterceptor(), new RunMetricsInterceptor(RunMetrics.global()))
+                .build());
+    List<Object> tasks = new ArrayList<>();
+    List<Object> others = new ArrayList<>();
+    for (Object activity : activities) {
+      if (activity instanceof TaskActivities) {
+        tasks.add(activity);
+      } else if (activity instanceof ReportingActivities reporting) {
+        // every run reports its start and end (offline too): that is where runs are counted
+        others.add(new MeteredReportingActivities(reporting, RunMetrics.global()));
+      } else {
+        others.add(activity);
+      }
+    }
+    factory
+        .newWorker(Veil.TABLE_TASK_QUEUE, options(settings, settings.maxConcurrentTasks()))
+        .registerActivitiesImplementations(tasks.toArray());
+    if (!settings.tasksOnly()) {
+      Worker worker =
+          factory.newWorker(Veil.TASK_QUEUE, options(settings, settings.maxConcurrentActivities()));
+      if (others.stream().noneMatch(a -> a instanceof ReportingActivities)) {
+        // offline: runs still schedule their reports, and this answers them at once
+        others.add(
+            new MeteredReportingActivities(new OfflineReportingActivities(), RunMetrics.global()));
+      }
+      worker.registerWorkflowImplementationTypes(
+          PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class, ScanWorkflowImpl.class);
+      worker.registerActivitiesImplementations(others.toArray());
+    }
+    return new VeilWorker(factory, clients, settings);
+  }
+
+  private static WorkerOptions options(Settings settings, int activitySlots) {
     WorkerOptions.Builder options =
-        WorkerOptions.newBuilder()
-            .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities());
+        WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(activitySlots);
     if (settings.devServer()) {
       // The Java test server does not fail over sticky queues: without this a workflow stalls
       // after the worker that cached it dies (DESIGN §4).
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
-    Worker worker = factory.newWorker(Veil.TASK_QUEUE, options.build());
-    if (java.util.Arrays.stream(activities).noneMatch(a -> a instanceof ReportingActivities)) {
-      // offline: runs still schedule their reports, and this answers them at once
-      activities = java.util.Arrays.copyOf(activities, activities.length + 1);
-      activities[activities.length - 1] = new OfflineReportingActivities();
-    }
-    worker.registerWorkflowImplementationTypes(
-        PipelineRunWorkflowImpl.class, PipelineWorkflowImpl.class, ScanWorkflowImpl.class);
-    Object[] wrapped = new Object[activities.length];
-    for (int i = 0; i < activities.length; i++) {
-      wrapped[i] =
-          activities[i] instanceof TaskActivities tasks
-              ? new BoundedTaskActivities(tasks, settings.maxConcurrentTasks())
-              : activities[i];
-    }
-    worker.registerActivitiesImplementations(wrapped);
-    return new VeilWorker(factory, clients, settings);
+    return options.build();
   }
 
   /**
@@ -139,11 +192,11 @@ public final class VeilWorker implements Managed, AutoCloseable {
     clients.checkReachable();
     factory.start();
     log.info(
-        "worker polling task queue {} at {} namespace {} (activities {}, tasks {}, sticky {})",
-        Veil.TASK_QUEUE,
+        "worker polling task queues {} at {} namespace {} (activities {}, tasks {}, sticky {})",
+        settings.tasksOnly() ? Veil.TABLE_TASK_QUEUE : Veil.TASK_QUEUE + "," + Veil.TABLE_TASK_QUEUE,
         clients.address(),
         clients.namespace(),
-        settings.maxConcurrentActivities(),
+        settings.tasksOnly() ? 0 : settings.maxConcurrentActivities(),
         settings.maxConcurrentTasks(),
         settings.devServer() ? "off" : "on");
   }

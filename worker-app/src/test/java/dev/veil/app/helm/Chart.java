@@ -95,6 +95,36 @@ public final class Chart {
     return command.call();
   }
 
+  /**
+   * The manifests of the chart's hooks ({@code helm test} pods), which helm-java's template leaves
+   * out: rendered from a copy of the chart whose {@code helm.sh/hook} annotations are renamed
+   * {@code veil.dev/helm-hook}, so that they render as plain manifests.
+   */
+  public static String templateHooks(Map<String, Object> set) {
+    try {
+      Path copy = Files.createTempDirectory("veil-chart").resolve("veil-agent");
+      try (Stream<Path> files = Files.walk(DIRECTORY)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path target = copy.resolve(DIRECTORY.relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(target);
+          } else {
+            Files.writeString(
+                target,
+                Files.readString(file).replace("helm.sh/hook:", "veil.dev/helm-hook:"));
+          }
+        }
+      }
+      TemplateCommand command = new Helm(copy).template().withName("veil").withNamespace("veil");
+      for (Map.Entry<String, Object> entry : set.entrySet()) {
+        command = command.set(entry.getKey(), entry.getValue());
+      }
+      return command.call();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The manifests of {@code helm template} parsed by fabric8, one object per document. */
   public static List<HasMetadata> parse(String manifests) {
     List<HasMetadata> objects = new ArrayList<>();

@@ -21,16 +21,21 @@ import io.dropwizard.jersey.validation.Validators;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +57,7 @@ import org.junit.jupiter.api.Test;
  * namespaced RBAC the executor needs, and carries resources, node selection and TLS through to the
  * workers and the redaction pods' configuration.
  */
+@SuppressWarnings("unchecked") // the ServiceMonitor is read as a generic resource
 class HelmChartTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -167,7 +173,7 @@ class HelmChartTest {
   void connectionsAreOneSecretWithUrlUserAndPasswordPerConnectionInBothNamespaces() {
     List<Secret> secrets =
         ofKind(production, Secret.class).stream()
-            .filter(s -> s.getMetadata().getName().equals("veil-veil-agent-connections"))
+            .filter(s -> s.getMetadata().getName().equals("veil-agent-connections"))
             .toList();
     assertEquals(
         Set.of("veil", "veil-redaction"),
@@ -201,7 +207,7 @@ class HelmChartTest {
         EnvVar var = env.get(prefix + "_" + field);
         assertNotNull(var, prefix + "_" + field);
         assertNull(var.getValue(), "no literal value");
-        assertEquals("veil-veil-agent-connections", var.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("veil-agent-connections", var.getValueFrom().getSecretKeyRef().getName());
       }
     }
     assertEquals(
@@ -223,26 +229,7 @@ class HelmChartTest {
     // the agent of this version has only the local executor
     List<HasMetadata> objects =
         Chart.parse(Chart.template(PRODUCTION, Map.of("executor.type", "local")));
-    Map<String, String> secrets = new HashMap<>();
-    ofKind(objects, Secret.class).forEach(s -> secrets.putAll(decoded(s)));
-    Map<String, String> env = new HashMap<>();
-    for (EnvVar var : workerContainer(objects).getEnv()) {
-      if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
-        String value = secrets.get(var.getValueFrom().getSecretKeyRef().getKey());
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      }
-    }
-    String veilYml = configMap(objects).getData().get("veil.yml");
-    VeilConfiguration configuration =
-        new YamlConfigurationFactory<>(
-                VeilConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
-            .build(
-                new SubstitutingSourceProvider(
-                    path -> new ByteArrayInputStream(veilYml.getBytes(StandardCharsets.UTF_8)),
-                    new StringSubstitutor(env)),
-                "veil.yml");
+    VeilConfiguration configuration = agentConfiguration(objects, "veil-agent");
     ConnectionSettings replica = configuration.connectionSettings().get("prod-replica");
     assertEquals(
         "jdbc:postgresql://replica.db.internal:5433/shop?sslmode=verify-full", replica.url());
@@ -282,8 +269,8 @@ class HelmChartTest {
     assertEquals(6, k8s.get("maxConcurrentPods").asInt());
     assertEquals(7200, k8s.get("activeDeadlineSeconds").asInt());
     assertEquals("15m", k8s.get("pendingTimeout").asText());
-    assertEquals("veil-veil-agent-connections", k8s.get("connectionSecret").asText());
-    assertEquals("veil-veil-agent-masking-key", k8s.at("/maskingKeySecret/name").asText());
+    assertEquals("veil-agent-connections", k8s.get("connectionSecret").asText());
+    assertEquals("veil-agent-masking-key", k8s.at("/maskingKeySecret/name").asText());
     assertEquals("masking-key", k8s.at("/maskingKeySecret/key").asText());
     assertEquals("regcred", k8s.at("/imagePullSecrets/0").asText());
   }
@@ -391,6 +378,244 @@ class HelmChartTest {
     assertTrue(
         e.getMessage().contains("map to the same environment variables VEIL_CONN_SHOP_DB_*"),
         e.getMessage());
+  }
+
+  @Test
+  void namesDoNotStutterWhenTheReleaseIsCalledVeil() {
+    assertEquals("veil-agent", ofKind(defaults, Deployment.class).get(0).getMetadata().getName());
+    assertEquals("veil-agent", ofKind(defaults, Service.class).get(0).getMetadata().getName());
+  }
+
+  @Test
+  void aTaskOnlyDeploymentPollsOnlyTheTaskQueueAndScalesWithAnHpa() {
+    List<HasMetadata> objects =
+        Chart.parse(
+            Chart.template(
+                PRODUCTION,
+                Map.of(
+                    "tasksWorker.enabled", true,
+                    "tasksWorker.maxConcurrentTasks", 8,
+                    "tasksWorker.autoscaling.enabled", true,
+                    "tasksWorker.autoscaling.maxReplicas", 12)));
+    Deployment tasks = deployment(objects, "veil-agent-tasks");
+    assertNull(tasks.getSpec().getReplicas(), "the HPA owns the replicas");
+    assertEquals(
+        "tasks-worker", tasks.getSpec().getSelector().getMatchLabels().get(COMPONENT));
+    Map<String, EnvVar> env = env(tasks);
+    assertEquals("tasks", env.get("VEIL_WORKER_ROLE").getValue());
+    assertEquals("8", env.get("VEIL_MAX_CONCURRENT_TASKS").getValue());
+    // the agents keep polling both queues, and no Service sends API calls to task-only workers
+    Deployment agents = deployment(objects, "veil-agent");
+    assertEquals(3, agents.getSpec().getReplicas());
+    assertFalse(env(agents).containsKey("VEIL_WORKER_ROLE"));
+    assertEquals("worker", service(objects, "veil-agent").getSpec().getSelector().get(COMPONENT));
+    HorizontalPodAutoscaler hpa = ofKind(objects, HorizontalPodAutoscaler.class).get(0);
+    assertEquals("veil-agent-tasks", hpa.getSpec().getScaleTargetRef().getName());
+    assertEquals(12, hpa.getSpec().getMaxReplicas());
+    assertEquals("cpu", hpa.getSpec().getMetrics().get(0).getResource().getName());
+    // the role and the slots reach the agent's configuration through the environment
+    JsonNode config = agentConfig(objects);
+    assertEquals("${VEIL_WORKER_ROLE:-all}", config.at("/worker/role").asText());
+    assertEquals("${VEIL_MAX_CONCURRENT_TASKS:-4}", config.at("/worker/maxConcurrentTasks").asText());
+    // without the switch there is neither
+    assertTrue(ofKind(production, HorizontalPodAutoscaler.class).isEmpty());
+    assertEquals(1, ofKind(production, Deployment.class).size());
+  }
+
+  @Test
+  void theApiTokenComesFromAnExistingSecretOrTheChartsOwn() {
+    Map<String, EnvVar> existing =
+        env(
+            deployment(
+                Chart.parse(
+                    Chart.template(
+                        PRODUCTION,
+                        Map.of(
+                            "api.existingSecret", "veil-api",
+                            "api.existingSecretKey", "bearer"))),
+                "veil-agent"));
+    assertEquals(
+        "veil-api", existing.get("VEIL_API_TOKEN").getValueFrom().getSecretKeyRef().getName());
+    assertEquals(
+        "bearer", existing.get("VEIL_API_TOKEN").getValueFrom().getSecretKeyRef().getKey());
+
+    String token = "planted-api-token-5be1d0";
+    List<HasMetadata> own =
+        Chart.parse(Chart.template(PRODUCTION, Map.of("api.token", token)));
+    Secret secret =
+        ofKind(own, Secret.class).stream()
+            .filter(s -> s.getMetadata().getName().equals("veil-agent-api-token"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(token, decoded(secret).get("token"));
+    EnvVar var = env(deployment(own, "veil-agent")).get("VEIL_API_TOKEN");
+    assertEquals("veil-agent-api-token", var.getValueFrom().getSecretKeyRef().getName());
+    assertEquals("${VEIL_API_TOKEN:-}", agentConfig(own).at("/api/token").asText());
+    for (HasMetadata object : own) {
+      if (!(object instanceof Secret)) {
+        assertFalse(Serialization.asYaml(object).contains(token), object.getMetadata().getName());
+      }
+    }
+    // no token: no variable, so the agent's own default applies
+    assertFalse(env(deployment(production, "veil-agent")).containsKey("VEIL_API_TOKEN"));
+  }
+
+  @Test
+  void theAdminPortIsInTheServiceAndAServiceMonitorScrapesPrometheusMetrics() {
+    List<HasMetadata> objects =
+        Chart.parse(
+            Chart.template(
+                PRODUCTION,
+                Map.of(
+                    "metrics.serviceMonitor.enabled", true,
+                    "metrics.serviceMonitor.labels.release", "prom",
+                    "tasksWorker.enabled", true)));
+    Service service = service(objects, "veil-agent");
+    assertTrue(
+        service.getSpec().getPorts().stream()
+            .anyMatch(p -> p.getName().equals("admin") && p.getPort() == 8081),
+        service.getSpec().getPorts().toString());
+    GenericKubernetesResource monitor =
+        objects.stream()
+            .filter(o -> o.getKind().equals("ServiceMonitor"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertEquals("prom", monitor.getMetadata().getLabels().get("release"));
+    Map<String, Object> endpoint =
+        ((List<Map<String, Object>>) ((Map<String, Object>) monitor.getAdditionalProperties()
+                .get("spec"))
+            .get("endpoints"))
+            .get(0);
+    assertEquals("admin", endpoint.get("port"));
+    assertEquals("/metrics/prometheus", endpoint.get("path"));
+    // both Services it selects carry the label it selects on
+    Map<String, String> selector =
+        (Map<String, String>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) monitor.getAdditionalProperties().get("spec"))
+                        .get("selector"))
+                .get("matchLabels");
+    for (String name : List.of("veil-agent", "veil-agent-tasks")) {
+      Map<String, String> labels = service(objects, name).getMetadata().getLabels();
+      selector.forEach((k, v) -> assertEquals(v, labels.get(k), name + " " + k));
+    }
+  }
+
+  @Test
+  void extraEnvFromVolumesAndADigestReachTheWorkers() {
+    String digest = "sha256:" + "ab".repeat(32);
+    List<HasMetadata> objects =
+        Chart.parse(
+            Chart.template(
+                PRODUCTION,
+                Map.of(
+                    "image.digest", digest,
+                    "agent.extraEnvFrom[0].secretRef.name", "veil-extra",
+                    "extraVolumes[0].name", "ca",
+                    "extraVolumes[0].configMap.name", "corporate-ca",
+                    "extraVolumeMounts[0].name", "ca",
+                    "extraVolumeMounts[0].mountPath", "/etc/ssl/corporate")));
+    Container worker = workerContainer(objects);
+    assertTrue(worker.getImage().endsWith("@" + digest), worker.getImage());
+    assertEquals("veil-extra", worker.getEnvFrom().get(0).getSecretRef().getName());
+    assertTrue(
+        worker.getVolumeMounts().stream()
+            .anyMatch(m -> m.getName().equals("ca") && m.getMountPath().equals("/etc/ssl/corporate")));
+    assertTrue(
+        deployment(objects, "veil-agent").getSpec().getTemplate().getSpec().getVolumes().stream()
+            .anyMatch(
+                v -> v.getName().equals("ca")
+                    && v.getConfigMap().getName().equals("corporate-ca")));
+  }
+
+  @Test
+  void helmTestCallsTheHealthCheckThroughTheService() {
+    Pod test = ofKind(Chart.parse(Chart.templateHooks(Map.of())), Pod.class).get(0);
+    assertEquals("test", test.getMetadata().getAnnotations().get("veil.dev/helm-hook"));
+    List<String> command = test.getSpec().getContainers().get(0).getCommand();
+    assertEquals("http://veil-agent:8081/healthcheck", command.get(command.size() - 1));
+    assertTrue(
+        test.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem());
+    assertTrue(
+        Chart.parse(Chart.templateHooks(Map.of("tests.enabled", false))).stream()
+            .noneMatch(o -> o instanceof Pod));
+  }
+
+  private static final String COMPONENT = "app.kubernetes.io/component";
+
+  private static Deployment deployment(List<HasMetadata> objects, String name) {
+    return ofKind(objects, Deployment.class).stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Deployment " + name));
+  }
+
+  private static Service service(List<HasMetadata> objects, String name) {
+    return ofKind(objects, Service.class).stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Service " + name));
+  }
+
+  private static Map<String, EnvVar> env(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  /**
+   * The configuration the agent of Deployment {@code deployment} loads: the ConfigMap's veil.yml with
+   * the container's environment (Secrets decoded, plain values as they are).
+   */
+  private static VeilConfiguration agentConfiguration(List<HasMetadata> objects, String deployment)
+      throws Exception {
+    Map<String, String> secrets = new HashMap<>();
+    ofKind(objects, Secret.class).forEach(s -> secrets.putAll(decoded(s)));
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : env(deployment(objects, deployment)).values()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+      } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
+        String value = secrets.get(var.getValueFrom().getSecretKeyRef().getKey());
+        if (value != null) {
+          env.put(var.getName(), value);
+        }
+      }
+    }
+    String veilYml = configMap(objects).getData().get("veil.yml");
+    return new YamlConfigurationFactory<>(
+            VeilConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+        .build(
+            new SubstitutingSourceProvider(
+                path -> new ByteArrayInputStream(veilYml.getBytes(StandardCharsets.UTF_8)),
+                new StringSubstitutor(env)),
+            "veil.yml");
+  }
+
+  @Test
+  void theTaskOnlyWorkerLoadsAsATaskOnlyWorkerAndJsonLogsAreAccepted() throws Exception {
+    List<HasMetadata> objects =
+        Chart.parse(
+            Chart.template(
+                PRODUCTION,
+                Map.of(
+                    "tasksWorker.enabled", true,
+                    "tasksWorker.maxConcurrentTasks", 8,
+                    "agent.logFormat", "json")));
+    VeilConfiguration tasks = agentConfiguration(objects, "veil-agent-tasks");
+    assertTrue(tasks.getWorker().settings(false).tasksOnly());
+    assertEquals(8, tasks.getWorker().settings(false).maxConcurrentTasks());
+    VeilConfiguration agents = agentConfiguration(objects, "veil-agent");
+    assertFalse(agents.getWorker().settings(false).tasksOnly());
+    assertEquals(4, agents.getWorker().settings(false).maxConcurrentTasks());
+    io.dropwizard.logging.common.DefaultLoggingFactory logging =
+        (io.dropwizard.logging.common.DefaultLoggingFactory) agents.getLoggingFactory();
+    io.dropwizard.logging.common.ConsoleAppenderFactory<?> console =
+        (io.dropwizard.logging.common.ConsoleAppenderFactory<?>) logging.getAppenders().get(0);
+    assertTrue(
+        console.getLayout() instanceof io.dropwizard.logging.json.EventJsonLayoutBaseFactory json
+            && json.isFlattenMdc(),
+        String.valueOf(console.getLayout()));
   }
 
   private static Map<String, String> podAnnotations(List<HasMetadata> objects) {

@@ -20,7 +20,7 @@ class HelmValuesSchemaTest {
       delimiter = '|',
       textBlock =
           """
-          replicas: three                                                          | at '/replicas': got string, want integer
+          replicaCount: three                                                      | at '/replicaCount': got string, want integer
           connections: {shop: {database: shop, user: u, password: p}}               | at '/connections/shop': missing property 'host'
           connections: {shop: {host: h, database: d, user: u, password: changeme}}  | at '/connections/shop/password': value must be 'a real value instead of the changeme placeholder'
           connections: {shop: {host: changeme, database: d, user: u, password: p}}  | at '/connections/shop/host': value must be 'a real value instead of the changeme placeholder'

@@ -139,8 +139,17 @@ public final class VeilActivityOptions {
 
   /** Table tasks: timeouts and attempts from the pipeline's executor settings. */
   public static ActivityOptions task(ExecutorSpec executor) {
+    return task(executor, null);
+  }
+
+  /**
+   * Table tasks on {@code taskQueue} (the workflow's own queue when null). No schedule-to-start
+   * timeout: a chunk that no worker has a free slot for waits in the queue until one has.
+   */
+  public static ActivityOptions task(ExecutorSpec executor, String taskQueue) {
     ExecutorSpec e = executor.withDefaults();
     return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofMinutes(e.taskTimeoutMinutes()))
         .setHeartbeatTimeout(Duration.ofSeconds(e.heartbeatTimeoutSeconds()))
         .setRetryOptions(

@@ -1,6 +1,7 @@
 package dev.veil.workflows.run;
 
 import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.activities.ReportingActivities;
@@ -84,6 +85,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
 
   /** Cloud reporting (events + log tails): on for runs started by a worker that knows it. */
   private static final String REPORTING_CHANGE = "cloud-reporting";
+  private static final String TABLE_TASK_QUEUE_CHANGE = "table-task-queue";
   /** Longest the end of a run waits for its last reports to go out. */
   private static final Duration REPORT_DRAIN = Duration.ofSeconds(30);
   /** At most one progress event per table this often. */
@@ -285,9 +287,15 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
    * sibling fails in the same instant, which stalled runs; this shape never sends one.
    */
   private boolean copyTables(PipelineSpec spec) {
+    // Chunks go to their own task queue; runs recorded before it existed replay on the old one.
+    String taskQueue =
+        Workflow.getVersion(TABLE_TASK_QUEUE_CHANGE, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? null
+            : Veil.TABLE_TASK_QUEUE;
     TaskActivities tasks =
         Workflow.newActivityStub(
-            TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor()));
+            TaskActivities.class, VeilActivityOptions.task(spec.effectiveExecutor(), taskQueue));
     List<TableTask> queue = tasksOf(plan, spec, epoch);
     int limit = Math.max(1, plan.maxActiveTasks());
     firstFailure = null;

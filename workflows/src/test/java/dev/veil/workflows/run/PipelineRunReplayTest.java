@@ -150,7 +150,8 @@ class PipelineRunReplayTest {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options)) {
       Worker worker = env.newWorker(Veil.TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
-      worker.registerActivitiesImplementations(config, planning, target, twin, tasks);
+      worker.registerActivitiesImplementations(config, planning, target, twin);
+      env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
       env.start();
       WorkflowClient client = env.getWorkflowClient();
       PipelineRunWorkflow run =

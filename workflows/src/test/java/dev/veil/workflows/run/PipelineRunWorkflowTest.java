@@ -81,7 +81,8 @@ class PipelineRunWorkflowTest {
     this.client = env.getWorkflowClient();
     this.options = options.toBuilder().setWorkflowId(RUN_ID).build();
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
-    worker.registerActivitiesImplementations(config, planning, target, twin, tasks);
+    worker.registerActivitiesImplementations(config, planning, target, twin);
+    env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
     env.start();
   }
 

@@ -13,6 +13,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
 import dev.veil.workflows.FailureTypes;
+import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.ConfigActivities;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.activities.ReportingActivities;
@@ -91,8 +92,8 @@ class RunReportingTest {
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
     when(planning.plan(any()))
         .thenReturn(plan(2, table("orders", 2, 2000), table("customers", 1, 500)));
-    worker.registerActivitiesImplementations(
-        config, planning, target, new FakeTwin(tasks), tasks, reporting);
+    worker.registerActivitiesImplementations(config, planning, target, new FakeTwin(tasks), reporting);
+    env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
     env.start();
     WorkflowClient client = env.getWorkflowClient();
     run =

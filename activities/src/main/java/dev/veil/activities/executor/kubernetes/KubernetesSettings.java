@@ -1,6 +1,7 @@
 package dev.veil.activities.executor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import java.util.Map;
  * @param maskingKeySecretKey key of the masking key in that Secret
  * @param rowsPerLimitStep with {@code maxLimits}: limits grow by one step of the defaults per this
  *     many estimated rows
+ * @param owner owner of every redaction pod (the agent's pod, see {@link AgentOwner}), so that
+ *     Kubernetes deletes them when the agent is gone; null: none
  */
 public record KubernetesSettings(
     String namespace,
@@ -54,7 +57,8 @@ public record KubernetesSettings(
     String connectionSecret,
     String maskingKeySecretName,
     String maskingKeySecretKey,
-    long rowsPerLimitStep) {
+    long rowsPerLimitStep,
+    OwnerReference owner) {
 
   public static final String DEFAULT_MASKING_KEY_SECRET_KEY = "masking-key";
   public static final long DEFAULT_ROWS_PER_LIMIT_STEP = 10_000_000L;
@@ -93,6 +97,43 @@ public record KubernetesSettings(
             ? DEFAULT_MASKING_KEY_SECRET_KEY
             : maskingKeySecretKey;
     rowsPerLimitStep = rowsPerLimitStep < 1 ? DEFAULT_ROWS_PER_LIMIT_STEP : rowsPerLimitStep;
+  }
+
+  /** Settings without an owner of the pods. */
+  public KubernetesSettings(
+      String namespace,
+      String image,
+      String imagePullPolicy,
+      List<String> imagePullSecrets,
+      String serviceAccountName,
+      Map<String, Quantity> requests,
+      Map<String, Quantity> limits,
+      Map<String, Quantity> maxLimits,
+      Map<String, String> nodeSelector,
+      List<Toleration> tolerations,
+      Affinity affinity,
+      String priorityClassName,
+      int maxConcurrentPods,
+      long activeDeadlineSeconds,
+      Duration pendingTimeout,
+      boolean keepFailedPods,
+      String connectionSecret,
+      String maskingKeySecretName,
+      String maskingKeySecretKey,
+      long rowsPerLimitStep) {
+    this(namespace, image, imagePullPolicy, imagePullSecrets, serviceAccountName, requests, limits,
+        maxLimits, nodeSelector, tolerations, affinity, priorityClassName, maxConcurrentPods,
+        activeDeadlineSeconds, pendingTimeout, keepFailedPods, connectionSecret,
+        maskingKeySecretName, maskingKeySecretKey, rowsPerLimitStep, null);
+  }
+
+  /** The same settings, the pods owned by {@code owner} (null: none). */
+  public KubernetesSettings withOwner(OwnerReference owner) {
+    return new KubernetesSettings(namespace, image, imagePullPolicy, imagePullSecrets,
+        serviceAccountName, requests, limits, maxLimits, nodeSelector, tolerations, affinity,
+        priorityClassName, maxConcurrentPods, activeDeadlineSeconds, pendingTimeout,
+        keepFailedPods, connectionSecret, maskingKeySecretName, maskingKeySecretKey,
+        rowsPerLimitStep, owner);
   }
 
   /** Defaults for everything but namespace, image and connection Secret (tests start here). */

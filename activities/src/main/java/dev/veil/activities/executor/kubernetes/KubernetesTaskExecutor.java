@@ -5,16 +5,9 @@ import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskHeartbeat;
 import dev.veil.workflows.plan.TaskResult;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.temporal.failure.ApplicationFailure;
@@ -26,9 +19,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,27 +62,24 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
 
   private final KubernetesClient client;
   private final KubernetesSettings settings;
-  private final Semaphore pods;
 
   public KubernetesTaskExecutor(KubernetesClient client, KubernetesSettings settings) {
     this.client = client;
     this.settings = settings;
-    this.pods = new Semaphore(settings.maxConcurrentPods(), true);
   }
 
   @Override
   public TaskResult run(TableTask task, int attempt, Progress progress) throws Exception {
     AtomicReference<TaskHeartbeat> last =
         new AtomicReference<>(new TaskHeartbeat(task.taskId(), 0, 0));
-    while (!pods.tryAcquire(BEAT_MILLIS, TimeUnit.MILLISECONDS)) {
-      progress.report(last.get()); // throws when the activity was cancelled
-    }
-    try {
-      Pod pod = findOrCreate(task, attempt);
-      return follow(task, pod.getMetadata().getName(), progress, last);
-    } finally {
-      pods.release();
-    }
+    Pod pod = findOrCreate(task, attempt);
+    return follow(task, pod.getMetadata().getName(), progress, last);
+  }
+
+  /** One pod per task activity, so the worker's task slots are the pod cap. */
+  @Override
+  public OptionalInt maxConcurrentTasks() {
+    return OptionalInt.of(settings.maxConcurrentPods());
   }
 
   /** A live or succeeded pod of any attempt of the task, else a new pod for this attempt. */
@@ -105,7 +95,7 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
     // the latest attempt first
     existing.sort(Comparator.comparingInt(KubernetesTaskExecutor::attemptOf).reversed());
     for (Pod pod : existing) {
-      String phase = phase(pod);
+      String phase = PodStatuses.phase(pod);
       if (!"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null) {
         log.info(
             "re-attaching to pod {} ({}) pipeline={} run={} task={} attempt={}",
@@ -144,33 +134,45 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
       TableTask task, String name, Progress progress, AtomicReference<TaskHeartbeat> last)
       throws Exception {
     PodResource pod = podResource(name);
-    AtomicReference<Pod> latest = new AtomicReference<>();
-    CompletableFuture<Pod> terminal = new CompletableFuture<>();
+    Pod now = pod.get();
+    if (now == null) {
+      throw ApplicationFailure.newFailure(
+          describe(task, name) + ": the pod disappeared", FailureTypes.TASK_FAILED);
+    }
+    AtomicReference<Pod> latest = new AtomicReference<>(now);
     long pendingDeadline = System.nanoTime() + settings.pendingTimeout().toNanos();
     LogFollower follower = null;
-    try (Watch watch = pod.watch(new PodWatcher(latest, terminal))) {
-      Pod now = pod.get();
-      if (now == null) {
-        throw ApplicationFailure.newFailure(
-            describe(task, name) + ": the pod disappeared", FailureTypes.TASK_FAILED);
-      }
-      latest.compareAndSet(null, now);
-      if (isTerminal(now)) {
-        terminal.complete(now);
-      }
+    // fabric8's informer follows the pod: a lost watch (410 Gone, an API server restart, a network
+    // blip) is re-listed and re-attached by it, and never ends the task
+    CompletableFuture<List<Pod>> ended =
+        pod.informOnCondition(
+            pods -> {
+              if (pods.isEmpty()) {
+                return true; // deleted before it finished
+              }
+              latest.set(pods.get(0));
+              return PodStatuses.isTerminal(pods.get(0));
+            });
+    try {
       Pod done;
       while (true) {
         try {
-          done = terminal.get(BEAT_MILLIS, TimeUnit.MILLISECONDS);
+          List<Pod> seen = ended.get(BEAT_MILLIS, TimeUnit.MILLISECONDS);
+          if (seen.isEmpty()) {
+            throw ApplicationFailure.newFailure(
+                describe(task, name) + ": the pod was deleted before it finished",
+                FailureTypes.TASK_FAILED);
+          }
+          done = seen.get(0);
           break;
         } catch (TimeoutException stillRunning) {
           Pod current = latest.get();
-          String phase = phase(current);
+          String phase = PodStatuses.phase(current);
           if (follower == null && "Running".equals(phase)) {
             follower = new LogFollower(pod, task, last);
           }
           if ("Pending".equals(phase) && System.nanoTime() > pendingDeadline) {
-            String reason = pendingReason(current);
+            String reason = PodStatuses.pendingReason(current);
             deleteAndWait(name);
             throw ApplicationFailure.newNonRetryableFailure(
                 describe(task, name)
@@ -204,6 +206,7 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
       }
       return finish(task, name, done);
     } finally {
+      ended.cancel(true); // stops the informer
       if (follower != null) {
         follower.close();
       }
@@ -212,10 +215,10 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
 
   private TaskResult finish(TableTask task, String name, Pod done) {
     PodOutput output = PodOutput.parse(logOf(name));
-    if ("Succeeded".equals(phase(done))) {
+    if ("Succeeded".equals(PodStatuses.phase(done))) {
       TaskResult result = output.result();
       if (result == null) {
-        result = PodOutput.parse(terminationMessage(done)).result();
+        result = PodOutput.parse(PodStatuses.terminationMessage(done)).result();
       }
       deleteQuietly(name);
       if (result == null) {
@@ -232,7 +235,7 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
           result.rows());
       return result;
     }
-    String reason = failureReason(done);
+    String reason = PodStatuses.failureReason(done);
     if (!settings.keepFailedPods()) {
       deleteQuietly(name);
     }
@@ -251,6 +254,11 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
         task.runId(),
         task.taskId(),
         reason);
+    if (FailureTypes.BUILD_DATABASE_GONE.equals(output.failureType())
+        || FailureTypes.SNAPSHOT_LOST.equals(output.failureType())) {
+      // the run dropped its build database or lost its snapshot: the workflow tells these apart
+      throw ApplicationFailure.newNonRetryableFailure(message.toString(), output.failureType());
+    }
     return output.retryable()
         ? failRetryable(message.toString())
         : failFinal(message.toString());
@@ -307,109 +315,6 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
       return attempt == null ? 0 : Integer.parseInt(attempt);
     } catch (NumberFormatException e) {
       return 0;
-    }
-  }
-
-  static String phase(Pod pod) {
-    return pod == null || pod.getStatus() == null || pod.getStatus().getPhase() == null
-        ? "Pending"
-        : pod.getStatus().getPhase();
-  }
-
-  static boolean isTerminal(Pod pod) {
-    String phase = phase(pod);
-    return "Succeeded".equals(phase) || "Failed".equals(phase);
-  }
-
-  /** Why a pod is still Pending: the scheduler's condition or a container's waiting reason. */
-  static String pendingReason(Pod pod) {
-    List<String> reasons = new ArrayList<>();
-    if (pod != null && pod.getStatus() != null) {
-      for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
-        ContainerStateWaiting waiting =
-            status.getState() == null ? null : status.getState().getWaiting();
-        if (waiting != null && waiting.getReason() != null) {
-          reasons.add(waiting.getReason() + messageOf(waiting.getMessage()));
-        }
-      }
-      for (PodCondition condition : nonNull(pod.getStatus().getConditions())) {
-        if ("False".equals(condition.getStatus()) && condition.getReason() != null) {
-          reasons.add(condition.getReason() + messageOf(condition.getMessage()));
-        }
-      }
-    }
-    return reasons.isEmpty() ? "not scheduled or started" : String.join("; ", reasons);
-  }
-
-  /** Why a pod failed: the container's termination reason and exit code, or the pod's reason. */
-  static String failureReason(Pod pod) {
-    List<String> reasons = new ArrayList<>();
-    if (pod.getStatus() != null) {
-      for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
-        ContainerStateTerminated terminated =
-            status.getState() == null ? null : status.getState().getTerminated();
-        if (terminated != null) {
-          reasons.add(
-              (terminated.getReason() == null ? "Error" : terminated.getReason())
-                  + ", exit code "
-                  + terminated.getExitCode());
-        }
-      }
-      if (pod.getStatus().getReason() != null) {
-        reasons.add(pod.getStatus().getReason() + messageOf(pod.getStatus().getMessage()));
-      }
-    }
-    return reasons.isEmpty() ? "Failed" : String.join("; ", reasons);
-  }
-
-  private static String terminationMessage(Pod pod) {
-    if (pod.getStatus() == null) {
-      return "";
-    }
-    for (ContainerStatus status : nonNull(pod.getStatus().getContainerStatuses())) {
-      if (status.getState() != null && status.getState().getTerminated() != null
-          && status.getState().getTerminated().getMessage() != null) {
-        return status.getState().getTerminated().getMessage();
-      }
-    }
-    return "";
-  }
-
-  private static String messageOf(String message) {
-    return message == null || message.isBlank() ? "" : ": " + PodOutput.scrubSecrets(message);
-  }
-
-  private static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : list;
-  }
-
-  /** Completes {@code terminal} when the pod ends or disappears. */
-  private static final class PodWatcher implements Watcher<Pod> {
-    private final AtomicReference<Pod> latest;
-    private final CompletableFuture<Pod> terminal;
-
-    PodWatcher(AtomicReference<Pod> latest, CompletableFuture<Pod> terminal) {
-      this.latest = latest;
-      this.terminal = terminal;
-    }
-
-    @Override
-    public void eventReceived(Action action, Pod pod) {
-      if (action == Action.DELETED) {
-        terminal.completeExceptionally(
-            new IllegalStateException("the pod was deleted before it finished"));
-        return;
-      }
-      latest.set(pod);
-      if (isTerminal(pod)) {
-        terminal.complete(pod);
-      }
-    }
-
-    @Override
-    public void onClose(WatcherException cause) {
-      terminal.completeExceptionally(
-          new IllegalStateException("lost the watch on the pod: " + cause.getMessage()));
     }
   }
 

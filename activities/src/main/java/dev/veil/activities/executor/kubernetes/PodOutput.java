@@ -12,7 +12,13 @@ import java.util.regex.Pattern;
  * result} or {@code error}) and a scrubbed tail of its other lines for failure messages.
  */
 public record PodOutput(
-    long rows, long bytes, TaskResult result, String error, boolean retryable, String tail) {
+    long rows,
+    long bytes,
+    TaskResult result,
+    String error,
+    boolean retryable,
+    String tail,
+    String failureType) {
 
   static final int TAIL_LINES = 20;
   static final int TAIL_CHARS = 2000;
@@ -30,6 +36,7 @@ public record PodOutput(
     TaskResult result = null;
     String error = null;
     boolean retryable = false;
+    String failureType = null;
     List<String> other = new ArrayList<>();
     for (String line : log == null ? new String[0] : log.split("\\R")) {
       JsonNode node = json(line);
@@ -52,6 +59,7 @@ public record PodOutput(
         // already a SafeErrors message; only secrets are scrubbed again, just in case
         error = scrubSecrets(node.get("error").asText());
         retryable = node.path("retryable").asBoolean(false);
+        failureType = node.hasNonNull("type") ? node.get("type").asText() : null;
       } else {
         other.add(line);
       }
@@ -63,7 +71,7 @@ public record PodOutput(
     }
     String tailText =
         text.length() > TAIL_CHARS ? "…" + text.substring(text.length() - TAIL_CHARS) : text.toString();
-    return new PodOutput(rows, bytes, result, error, retryable, tailText.strip());
+    return new PodOutput(rows, bytes, result, error, retryable, tailText.strip(), failureType);
   }
 
   /** One progress line, or null if {@code line} is none. */

@@ -59,6 +59,8 @@ public final class PodSpecs {
         .withLabels(PodNames.labels(task, attempt))
         .addToAnnotations(PodNames.RUN_ID_ANNOTATION, task.runId())
         .addToAnnotations(PodNames.TASK_ID_ANNOTATION, task.taskId())
+        .withOwnerReferences(
+            settings.owner() == null ? List.of() : List.of(settings.owner()))
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")

@@ -138,18 +138,26 @@ class KubernetesExecutorIT {
 
   private int maxConcurrentPods = 8;
 
+  /** The downward API of the agent's pod, as the chart sets it. */
+  private static final Map<String, String> AGENT_POD =
+      Map.of("POD_NAME", "veil-agent-7d9f-x1", "POD_UID", "0b5c7e1a-agent", "POD_NAMESPACE", NS);
+
   private KubernetesSettings settings(Duration pendingTimeout) {
     KubernetesSettings d = KubernetesSettings.defaults(NS, "veil:test", "veil-connections");
     return new KubernetesSettings(NS, d.image(), "IfNotPresent", List.of(), "veil-runner",
         d.requests(), d.limits(), Map.of(), Map.of("pool", "redaction"), List.of(), null, null,
         maxConcurrentPods,
-        3600, pendingTimeout, false, "veil-connections", "veil-masking", null, 0);
+        3600, pendingTimeout, false, "veil-connections", "veil-masking", null, 0)
+        .withOwner(AgentOwner.fromEnvironment(AGENT_POD, NS).orElseThrow());
   }
 
   private void start(Function<Pod, Behaviour> behaviour, Duration pendingTimeout) {
     kubelet = new TestKubelet(server, client, NS, behaviour);
     env = TestWorkflowEnvironment.newInstance();
-    register(env.newWorker(Veil.TASK_QUEUE, NO_STICKY), pendingTimeout);
+    register(
+        env.newWorker(Veil.TASK_QUEUE, NO_STICKY),
+        env.newWorker(Veil.TABLE_TASK_QUEUE, taskSlots()),
+        pendingTimeout);
     env.start();
     workflows = env.getWorkflowClient();
   }
@@ -158,8 +166,15 @@ class KubernetesExecutorIT {
   private static final WorkerOptions NO_STICKY =
       WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build();
 
+  /** The table-task worker has as many slots as the executor may run pods, as in the agent. */
+  private WorkerOptions taskSlots() {
+    return WorkerOptions.newBuilder(NO_STICKY)
+        .setMaxConcurrentActivityExecutionSize(maxConcurrentPods)
+        .build();
+  }
+
   /** Veil's workflow and activities, tasks on the kubernetes executor (a worker of its own). */
-  private void register(Worker worker, Duration pendingTimeout) {
+  private void register(Worker worker, Worker tasks, Duration pendingTimeout) {
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
     ConnectionRegistry registry = new ConnectionRegistry(Map.of("src", sourceDb, "tgt", targetDb));
     PipelineSource source = new PipelineSource() {
@@ -173,10 +188,12 @@ class KubernetesExecutorIT {
         return Optional.ofNullable(spec).filter(s -> s.id().equals(id));
       }
     };
-    java.util.List<Object> activities = new java.util.ArrayList<>(RunActivities.create(registry,
-        new KubernetesTaskExecutor(client, settings(pendingTimeout)), (String) null));
+    java.util.List<Object> activities =
+        new java.util.ArrayList<>(RunActivities.workflowSide(registry, null));
     activities.add(new ConfigActivitiesImpl(source));
     worker.registerActivitiesImplementations(activities.toArray());
+    tasks.registerActivitiesImplementations(
+        RunActivities.tasks(new KubernetesTaskExecutor(client, settings(pendingTimeout))));
   }
 
   private static PipelineSpec spec(String id, int maxActiveTasks) {
@@ -219,6 +236,10 @@ class KubernetesExecutorIT {
     assertTrue(pods.size() > 2, "pods: " + pods.size());
     assertTrue(kubelet.peakPods() >= 1 && kubelet.peakPods() <= 2, "peak " + kubelet.peakPods());
     for (Pod pod : pods) {
+      // owned by the agent's pod: Kubernetes deletes it when the agent is gone
+      assertEquals(1, pod.getMetadata().getOwnerReferences().size());
+      assertEquals("veil-agent-7d9f-x1", pod.getMetadata().getOwnerReferences().get(0).getName());
+      assertEquals("0b5c7e1a-agent", pod.getMetadata().getOwnerReferences().get(0).getUid());
       Map<String, String> labels = pod.getMetadata().getLabels();
       assertEquals("redaction-pod", labels.get("app.kubernetes.io/component"));
       assertEquals("veil-agent", labels.get("app.kubernetes.io/managed-by"));
@@ -348,7 +369,10 @@ class KubernetesExecutorIT {
     env.getWorkerFactory().awaitTermination(10, TimeUnit.SECONDS);
     WorkerFactory restarted = WorkerFactory.newInstance(workflows);
     try {
-      register(restarted.newWorker(Veil.TASK_QUEUE, NO_STICKY), Duration.ofMinutes(10));
+      register(
+          restarted.newWorker(Veil.TASK_QUEUE, NO_STICKY),
+          restarted.newWorker(Veil.TABLE_TASK_QUEUE, taskSlots()),
+          Duration.ofMinutes(10));
       restarted.start();
       // the retried attempt follows the held pod (it heartbeats) before the pod may finish
       awaitFollowingAttempt("veil-run-restart-1", 2);

@@ -13,6 +13,7 @@ import dev.veil.workflows.spec.ResourcesSpec;
 import dev.veil.workflows.spec.Toleration;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -54,6 +55,30 @@ class PodSpecsTest {
         List.of(new TolerationBuilder().withKey("spot").withOperator("Exists").build()),
         null, "low", 4, 3600, Duration.ofMinutes(10), false, "veil-db", "veil-masking", null,
         1_000_000);
+  }
+
+  @Test
+  void podsAreOwnedByTheAgentPodOnlyWhenTheyShareItsNamespace() {
+    Map<String, String> env =
+        Map.of("POD_NAME", "veil-agent-7d9f-x1", "POD_UID", "uid-1", "POD_NAMESPACE", "veil");
+    Pod owned =
+        PodSpecs.build(
+            settings(Map.of()).withOwner(AgentOwner.fromEnvironment(env, "veil").orElseThrow()),
+            task(10, null),
+            1);
+    OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
+    assertEquals("Pod", owner.getKind());
+    assertEquals("veil-agent-7d9f-x1", owner.getName());
+    assertEquals("uid-1", owner.getUid());
+    assertFalse(owner.getController());
+    // owners must share the namespace; outside a pod there is no owner
+    assertTrue(AgentOwner.fromEnvironment(env, "redaction").isEmpty());
+    assertTrue(AgentOwner.fromEnvironment(Map.of(), "veil").isEmpty());
+    assertTrue(
+        PodSpecs.build(settings(Map.of()), task(10, null), 1)
+            .getMetadata()
+            .getOwnerReferences()
+            .isEmpty());
   }
 
   @Test

@@ -20,15 +20,15 @@ class PodStatusReasonsTest {
         .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
         .endStatus().build();
     assertEquals("ImagePullBackOff: Back-off pulling image \"veil:nope\"",
-        KubernetesTaskExecutor.pendingReason(pulling));
+        PodStatuses.pendingReason(pulling));
 
     Pod unschedulable = new PodBuilder().withNewStatus().withPhase("Pending")
         .addNewCondition().withType("PodScheduled").withStatus("False")
         .withReason("Unschedulable").withMessage("0/3 nodes are available").endCondition()
         .endStatus().build();
     assertEquals("Unschedulable: 0/3 nodes are available",
-        KubernetesTaskExecutor.pendingReason(unschedulable));
-    assertFalse(KubernetesTaskExecutor.isTerminal(unschedulable));
+        PodStatuses.pendingReason(unschedulable));
+    assertFalse(PodStatuses.isTerminal(unschedulable));
   }
 
   @Test
@@ -37,13 +37,13 @@ class PodStatusReasonsTest {
         .addNewContainerStatus().withName("veil").withNewState().withNewTerminated()
         .withReason("OOMKilled").withExitCode(137).endTerminated().endState().endContainerStatus()
         .endStatus().build();
-    assertEquals("OOMKilled, exit code 137", KubernetesTaskExecutor.failureReason(oom));
-    assertTrue(KubernetesTaskExecutor.isTerminal(oom));
+    assertEquals("OOMKilled, exit code 137", PodStatuses.failureReason(oom));
+    assertTrue(PodStatuses.isTerminal(oom));
 
     Pod deadline = new PodBuilder().withNewStatus().withPhase("Failed")
         .withReason("DeadlineExceeded").withMessage("Pod was active on the node longer than the specified deadline")
         .endStatus().build();
     assertEquals("DeadlineExceeded: Pod was active on the node longer than the specified deadline",
-        KubernetesTaskExecutor.failureReason(deadline));
+        PodStatuses.failureReason(deadline));
   }
 }
