@@ -398,7 +398,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 spec.nodeSelector(),
                 spec.tolerations(),
                 epoch,
-                plan.runUid()));
+                plan.runUid(),
+                table.subset()));
       }
     }
     return tasks;
