@@ -285,17 +285,25 @@ public final class CopyBench {
 
     VeilSession(Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
         throws Exception {
-      this.pg = pg;
-      this.rows = rows;
-      Path pipelines = Files.createTempDirectory("veil-bench");
-      Files.writeString(pipelines.resolve("bench.yaml"), String.join("\n",
+      this(pg, rows, heap, "veil_bench_src", "veil_bench_twin", Map.of("bench", String.join("\n",
           "id: bench",
           "maxActiveTasks: " + maxActive,
           "source: {connection: bench-source, schemas: [public]}",
           "target: {connection: bench-target, schema: public}",
           "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
           rulesYaml,
-          ""));
+          "")));
+    }
+
+    /** A session serving {@code pipelines} (id to YAML) from {@code sourceDb} into {@code twinDb}. */
+    VeilSession(Pg pg, long rows, String heap, String sourceDb, String twinDb,
+        Map<String, String> pipelineYamls) throws Exception {
+      this.pg = pg;
+      this.rows = rows;
+      Path pipelines = Files.createTempDirectory("veil-bench");
+      for (Map.Entry<String, String> p : pipelineYamls.entrySet()) {
+        Files.writeString(pipelines.resolve(p.getKey() + ".yaml"), p.getValue());
+      }
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
@@ -310,8 +318,8 @@ public final class CopyBench {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
       command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-          BenchWorker.class.getName(), address, pg.url("veil_bench_src"),
-          pg.url("veil_bench_twin"), pg.user(), pg.password(), pipelines.toString()));
+          BenchWorker.class.getName(), address, pg.url(sourceDb),
+          pg.url(twinDb), pg.user(), pg.password(), pipelines.toString()));
       Process started = new ProcessBuilder(command).redirectErrorStream(true).start();
       try {
         awaitReady(started);
@@ -327,20 +335,25 @@ public final class CopyBench {
     }
 
     VeilRun run() throws Exception {
-      String id = "veil-run-bench-" + (++runs);
+      return run("bench", rows);
+    }
+
+    /** One run of {@code pipeline}; fails unless it copies {@code expectedRows} rows. */
+    VeilRun run(String pipeline, long expectedRows) throws Exception {
+      String id = "veil-run-" + pipeline + "-" + (++runs);
       PipelineRunWorkflow run = client.newWorkflowStub(PipelineRunWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(Veil.TASK_QUEUE).setWorkflowId(id).build());
       checkpoint(pg);
       double cpuBefore = cpuSeconds(worker.pid());
       double backendBefore = pg.backendCpuSeconds();
       long t0 = System.nanoTime();
-      RunSummary summary = run.run(PipelineRunInput.of("bench"));
+      RunSummary summary = run.run(PipelineRunInput.of(pipeline));
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu = cpuSeconds(worker.pid()) - cpuBefore;
       double backend = pg.backendCpuSeconds() - backendBefore;
-      if (summary.rows() != rows) {
+      if (summary.rows() != expectedRows) {
         throw new IllegalStateException(
-            "veil copied " + summary.rows() + " rows, expected " + rows);
+            "veil copied " + summary.rows() + " rows, expected " + expectedRows);
       }
       return new VeilRun(seconds, peakRssKib(worker.pid()), cpu, backend, phases(client, id));
     }
