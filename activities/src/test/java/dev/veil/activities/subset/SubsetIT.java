@@ -227,6 +227,31 @@ class SubsetIT {
   }
 
   @Test
+  void thePreviewCountsEachTablesRowsAndSaysWhyTheyAreThereBeforeAnythingIsCopied()
+      throws Exception {
+    Map<String, Edge> edges = Map.of(
+        "public.payments.payments_order_id_fkey", new Edge(null, false, null));
+    RunPlan plan = new Planner(registry).plan(spec(new SubsetSpec(
+        roots("public.customers", "id = 1"), edges, COMMENTS_ON_ORDERS, OtherTables.whole)),
+        "subset-preview");
+    Map<String, String> shown = new TreeMap<>();
+    for (SubsetPreview.Size size : SubsetPreview.sizes(registry, plan, true)) {
+      assertTrue(size.exact());
+      shown.put(size.table(), size.rows() + " " + size.reason());
+    }
+    assertEquals("1 root", shown.get("public.customers"));
+    assertEquals("2 down from public.customers", shown.get("public.orders"));
+    assertEquals("3 down from public.orders", shown.get("public.order_items"));
+    assertEquals("4 up from public.orders", shown.get("public.employees"));
+    assertEquals("1 up from public.stores", shown.get("public.staff"));
+    assertEquals("1 whole, rows whose references are present", shown.get("public.payments_low"));
+    assertEquals("1 whole, rows whose references are present", shown.get("public.payments_high"));
+    for (SubsetPreview.Size size : SubsetPreview.sizes(registry, plan, false)) {
+      assertTrue(!size.exact() && size.rows() >= 0, size.toString());
+    }
+  }
+
+  @Test
   void unknownEdgesVirtualKeysAndNotNullReferencesAreRefusedNamingTheField() {
     SubsetSpec bad = new SubsetSpec(
         roots("public.customers", "id = 1"),
