@@ -141,7 +141,7 @@ public final class SubsetBench {
       s.execute("INSERT INTO customers SELECT g, 'user' || g || '@mail.example',"
           + " timestamptz '2020-01-01' + g * interval '1 minute'"
           + " FROM generate_series(1, " + customers + ") g");
-      s.execute("INSERT INTO orders SELECT g, (g * 7919) % " + customers + " + 1,"
+      s.execute("INSERT INTO orders SELECT g, (g::bigint * 7919) % " + customers + " + 1,"
           + " (g % 10000) / 100.0, timestamptz '2020-01-01' + g * interval '10 seconds'"
           + " FROM generate_series(1, " + orders + ") g");
       s.execute("INSERT INTO order_items SELECT g, g * 2, 'sku-' || (g % 5000), g % 7 + 1"
