@@ -58,7 +58,7 @@ public final class SubsetBench {
     String common = String.join("\n",
         "maxActiveTasks: 2",
         "source: {connection: bench-source, schemas: [public]}",
-        "target: {connection: bench-target, schema: public}",
+        "target: {connection: bench-target}",
         "tables: {chunkRows: 500000}",
         "");
     pipelines.put("orders-full", "id: orders-full\n" + common);
