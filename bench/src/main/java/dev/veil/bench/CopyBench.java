@@ -158,7 +158,9 @@ public final class CopyBench {
     }
     pg.recreate("veil_bench_rich_twin");
     String demo = Files.readString(Path.of("pipelines/demo.yaml"));
-    String body = "maxActiveTasks: 2\n" + demo.substring(demo.indexOf("tables:"));
+    String yaml = String.join("\n", "id: bench", "source: {connection: bench-source, schemas: [public]}",
+        "target: {connection: bench-target}", "maxActiveTasks: 2",
+        demo.substring(demo.indexOf("tables:")));
     System.out.printf(Locale.ROOT, "rich schema: the demo database x%d (%,d customers, %,d orders)%n",
         scale, customers, orders);
     int pairs = 3;
@@ -166,7 +168,8 @@ public final class CopyBench {
     double[] veils = new double[pairs];
     double[] ratios = new double[pairs];
     try (VeilSession veil =
-        new VeilSession(pg, -1, workerHeap, "veil_bench_rich", "veil_bench_rich_twin", body)) {
+        new VeilSession(pg, -1, workerHeap, "veil_bench_rich", "veil_bench_rich_twin",
+            Map.of("bench", yaml))) {
       veil.run(); // warm the worker
       for (int i = 0; i < pairs; i++) {
         dumps[i] = dumpRestore(pg);
@@ -357,29 +360,24 @@ public final class CopyBench {
 
     VeilSession(Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
         throws Exception {
-      this(pg, rows, heap, "veil_bench_src", "veil_bench_twin", String.join("\n",
-          "maxActiveTasks: " + maxActive,
-          "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
-          rulesYaml));
-    }
-
-    /**
-     * A worker of its own copying database {@code source} into the twin {@code twin} with the
-     * pipeline {@code body} (everything but id, source and target).
-     *
-     * @param rows rows every run must copy, or a negative number to check nothing
-     */
-    VeilSession(Pg pg, long rows, String heap, String source, String twin, String body)
-        throws Exception {
-      this.pg = pg;
-      this.rows = rows;
-      Path pipelines = Files.createTempDirectory("veil-bench");
-      Files.writeString(pipelines.resolve("bench.yaml"), String.join("\n",
+      this(pg, rows, heap, "veil_bench_src", "veil_bench_twin", Map.of("bench", String.join("\n",
           "id: bench",
           "source: {connection: bench-source, schemas: [public]}",
           "target: {connection: bench-target}",
-          body,
-          ""));
+          "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
+          rulesYaml,
+          "")));
+    }
+
+    /** A session serving {@code pipelines} (id to YAML) from {@code sourceDb} into {@code twinDb}. */
+    VeilSession(Pg pg, long rows, String heap, String sourceDb, String twinDb,
+        Map<String, String> pipelineYamls) throws Exception {
+      this.pg = pg;
+      this.rows = rows;
+      Path pipelines = Files.createTempDirectory("veil-bench");
+      for (Map.Entry<String, String> p : pipelineYamls.entrySet()) {
+        Files.writeString(pipelines.resolve(p.getKey() + ".yaml"), p.getValue());
+      }
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
@@ -394,8 +392,8 @@ public final class CopyBench {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
       command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-          BenchWorker.class.getName(), address, pg.url(source),
-          pg.url(twin), pg.user(), pg.password(), pipelines.toString()));
+          BenchWorker.class.getName(), address, pg.url(sourceDb),
+          pg.url(twinDb), pg.user(), pg.password(), pipelines.toString()));
       Process started = new ProcessBuilder(command).redirectErrorStream(true).start();
       try {
         awaitReady(started);
@@ -411,20 +409,25 @@ public final class CopyBench {
     }
 
     VeilRun run() throws Exception {
-      String id = "veil-run-bench-" + (++runs);
+      return run("bench", rows);
+    }
+
+    /** One run of {@code pipeline}; fails unless it copies {@code expectedRows} rows. */
+    VeilRun run(String pipeline, long expectedRows) throws Exception {
+      String id = "veil-run-" + pipeline + "-" + (++runs);
       PipelineRunWorkflow run = client.newWorkflowStub(PipelineRunWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(Veil.TASK_QUEUE).setWorkflowId(id).build());
       checkpoint(pg);
       double cpuBefore = cpuSeconds(worker.pid());
       double backendBefore = pg.backendCpuSeconds();
       long t0 = System.nanoTime();
-      RunSummary summary = run.run(PipelineRunInput.of("bench"));
+      RunSummary summary = run.run(PipelineRunInput.of(pipeline));
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu = cpuSeconds(worker.pid()) - cpuBefore;
       double backend = pg.backendCpuSeconds() - backendBefore;
-      if (rows >= 0 && summary.rows() != rows) {
+      if (expectedRows >= 0 && summary.rows() != expectedRows) {
         throw new IllegalStateException(
-            "veil copied " + summary.rows() + " rows, expected " + rows);
+            "veil copied " + summary.rows() + " rows, expected " + expectedRows);
       }
       return new VeilRun(seconds, peakRssKib(worker.pid()), cpu, backend, phases(client, id));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.RuleSpec;
+import dev.veil.workflows.spec.SubsetSpec;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -46,6 +47,8 @@ final class SpecShapeChecker {
     Class<?> raw = rawClass(type);
     if (raw == RuleSpec.class) {
       checkRule(node, path, problems);
+    } else if (raw == SubsetSpec.Root.class && node.isTextual()) {
+      return; // a subset root may be written as its bare condition
     } else if (raw.isRecord()) {
       checkRecord(node, raw, path, problems);
     } else if (raw == String.class) {

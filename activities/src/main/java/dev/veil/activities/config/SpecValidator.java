@@ -11,6 +11,7 @@ import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.ResourcesSpec;
 import dev.veil.workflows.spec.RuleSpec;
 import dev.veil.workflows.spec.SourceSpec;
+import dev.veil.workflows.spec.SubsetSpec;
 import dev.veil.workflows.spec.TableOptions;
 import dev.veil.workflows.spec.TablesSpec;
 import dev.veil.workflows.spec.TargetSpec;
@@ -97,6 +98,7 @@ public final class SpecValidator {
     checkResources(spec.resources(), problems);
     checkNodeSelector(spec.nodeSelector(), problems);
     checkTolerations(spec.tolerations(), problems);
+    checkSubset(spec.subset(), problems);
     return problems.list;
   }
 
@@ -281,6 +283,85 @@ public final class SpecValidator {
           problems.add(wherePath, reason);
         }
       }
+    }
+  }
+
+  /**
+   * The subset's shape: roots, edge keys and options, virtual keys. Whether the tables, keys and
+   * columns exist, and whether the conditions parse, is the planner's check against the source.
+   */
+  private static void checkSubset(SubsetSpec subset, Problems problems) {
+    if (subset == null) {
+      return;
+    }
+    if (subset.effectiveRoots().isEmpty()) {
+      problems.add("subset.roots", "required: at least one table and its condition");
+    }
+    for (Map.Entry<String, SubsetSpec.Root> e : subset.effectiveRoots().entrySet()) {
+      String path = FieldPaths.field("subset.roots", e.getKey());
+      if (!isQualifiedName(e.getKey(), 2)) {
+        problems.add(path, "key must be schema.table (two plain identifiers)");
+      }
+      SubsetSpec.Root root = e.getValue();
+      if (root == null || (isBlank(root.where()) && root.sample() == null)) {
+        problems.add(path, "give a condition, or {sample: PERCENT}");
+        continue;
+      }
+      if (root.sample() != null && !(root.sample() > 0 && root.sample() <= 100)) {
+        problems.add(path + ".sample", "must be a percentage greater than 0 and at most 100");
+      }
+      checkCondition(path, root.where(), problems);
+    }
+    for (Map.Entry<String, SubsetSpec.Edge> e : subset.effectiveEdges().entrySet()) {
+      String path = FieldPaths.field("subset.edges", e.getKey());
+      if (!isQualifiedName(e.getKey(), 3)) {
+        problems.add(path, "key must be schema.table.constraint (three plain identifiers)");
+      }
+      SubsetSpec.Edge edge = e.getValue();
+      if (edge == null) {
+        problems.add(path, "must not be empty (give limit, follow or nullIfMissing)");
+        continue;
+      }
+      if (edge.limit() != null && edge.limit() < 1) {
+        problems.add(path + ".limit", "must be at least 1 (use follow: false to follow none)");
+      }
+      if (!edge.followed() && edge.limit() != null) {
+        problems.add(path, "limit has no effect with follow: false");
+      }
+    }
+    List<SubsetSpec.VirtualKey> virtual = subset.effectiveVirtualForeignKeys();
+    for (int i = 0; i < virtual.size(); i++) {
+      String path = FieldPaths.index("subset.virtualForeignKeys", i);
+      SubsetSpec.VirtualKey v = virtual.get(i);
+      if (v == null) {
+        problems.add(path, "required");
+        continue;
+      }
+      if (isBlank(v.from())) {
+        problems.add(path + ".from", "required: schema.table.(column, ...)");
+      }
+      if (isBlank(v.to())) {
+        problems.add(path + ".to", "required: schema.table.(column, ...)");
+      }
+      if (v.name() != null && !isQualifiedName(v.name(), 1)) {
+        problems.add(path + ".name", "must be one plain identifier");
+      }
+      checkCondition(path + ".when", v.when(), problems);
+    }
+  }
+
+  /** Conditions of a subset are SQL expressions like {@code where}: one expression, no comments. */
+  private static void checkCondition(String path, String condition, Problems problems) {
+    if (condition == null) {
+      return;
+    }
+    if (condition.isBlank()) {
+      problems.add(path, "must not be blank");
+    } else if (condition.length() > MAX_WHERE_LENGTH) {
+      problems.add(path, "longer than " + MAX_WHERE_LENGTH + " characters");
+    } else if (condition.contains(";") || condition.contains("--") || condition.contains("/*")
+        || condition.contains("*/")) {
+      problems.add(path, "must be one boolean expression, without ';' or SQL comments");
     }
   }
 

@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
@@ -308,7 +309,7 @@ public final class CopyEngine {
   static String copyOutSql(TableTask task, List<ColumnPlan> columns) {
     StringBuilder sql =
         new StringBuilder("COPY (SELECT ")
-            .append(columnList(columns))
+            .append(selectList(task, columns))
             // ONLY: rows of inheritance children are copied by their own tasks
             .append(" FROM ONLY ")
             .append(qualified(task.sourceSchema(), task.table()));
@@ -327,6 +328,11 @@ public final class CopyEngine {
     if (task.where() != null) {
       conditions.add("(" + task.where() + ")");
     }
+    if (task.subset() != null && task.subset().predicate() != null) {
+      // the subset's rows: semi-joins over the source under the same snapshot, so any chunking
+      // of the table still copies exactly the subset
+      conditions.add("(" + task.subset().predicate() + ")");
+    }
     if (!conditions.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", conditions));
     }
@@ -336,6 +342,21 @@ public final class CopyEngine {
   static String copyInSql(TableTask task, List<ColumnPlan> columns, boolean freeze) {
     return "COPY " + qualified(task.targetSchema(), task.table()) + " (" + columnList(columns)
         + ") FROM STDIN (FORMAT binary" + (freeze ? ", FREEZE" : "") + ")";
+  }
+
+  /**
+   * The copied columns; a reference the subset sets to NULL where its target is not in the subset
+   * ({@code nullIfMissing}) is read through a CASE that keeps its type.
+   */
+  private static String selectList(TableTask task, List<ColumnPlan> columns) {
+    Map<String, String> nulled =
+        task.subset() == null ? Map.of() : task.subset().nullIfMissing();
+    return columns.stream()
+        .map(c -> nulled.containsKey(c.name())
+            ? "CASE WHEN " + nulled.get(c.name()) + " THEN " + ident(c.name()) + " END AS "
+                + ident(c.name())
+            : ident(c.name()))
+        .collect(Collectors.joining(", "));
   }
 
   private static String columnList(List<ColumnPlan> columns) {

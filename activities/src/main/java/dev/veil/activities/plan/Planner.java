@@ -9,6 +9,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.db.JdbcUrls;
 import dev.veil.activities.schema.SchemaPreflight;
+import dev.veil.activities.subset.SubsetPlanner;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.plan.SourceCatalog.Column;
 import dev.veil.activities.plan.SourceCatalog.ForeignKey;
@@ -200,6 +201,11 @@ public final class Planner {
               mode,
               chunks,
               root));
+    }
+    if (spec.subset() != null) {
+      // the subset's filters keep every foreign key between copied tables whole, so none of
+      // them is skipped below
+      tables = SubsetPlanner.apply(source, spec.subset(), schemas, tables, problems);
     }
     checkForeignKeys(described, tables, roots, problems);
     List<String> skipped = skippedForeignKeys(relations, described, tables, roots, warnings);

@@ -62,7 +62,7 @@ public final class HeldBuild implements AutoCloseable {
         plan.sourceConnection(), plan.targetConnection(), plan.buildDatabase(),
         table.sourceSchema(), table.sourceSchema(), table.name(), table.columns(), table.where(),
         table.sample(), table.chunks().get(chunk), table.estimatedRows(), null, null, null, 1,
-        plan.runUid());
+        plan.runUid(), table.subset());
   }
 
   /** The task of the first table's first chunk. */

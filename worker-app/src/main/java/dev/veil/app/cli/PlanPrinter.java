@@ -1,5 +1,6 @@
 package dev.veil.app.cli;
 
+import dev.veil.activities.subset.SubsetPreview;
 import dev.veil.workflows.plan.ColumnPlan;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.TablePlan;
@@ -56,6 +57,19 @@ final class PlanPrinter {
         passthrough.size() == 1 ? "" : "s", passthrough.isEmpty() ? "" : ":");
     passthrough.forEach(c -> out.println("  " + c));
     return passthrough;
+  }
+
+  /** Prints each table's size in the subset and why it is there. */
+  void printSubset(List<SubsetPreview.Size> sizes) {
+    if (sizes.isEmpty()) {
+      return;
+    }
+    out.printf("%nsubset:%n");
+    int width = sizes.stream().mapToInt(s -> s.table().length()).max().orElse(5);
+    for (SubsetPreview.Size s : sizes) {
+      out.printf("  %-" + width + "s  %s%d rows  %s%n", s.table(), s.exact() ? "" : "~",
+          s.rows(), s.reason());
+    }
   }
 
   private static String params(Map<String, String> params) {

@@ -3,6 +3,7 @@ package dev.veil.app.cli;
 import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.plan.Planner;
+import dev.veil.activities.subset.SubsetPreview;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.MaskingKeyCheck;
 import dev.veil.app.core.PipelineRunStarter;
@@ -44,6 +45,10 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
         .nargs("?")
         .help("also plan this pipeline against its source (nothing is copied) and show what"
             + " each column gets");
+    subparser
+        .addArgument("--count")
+        .action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+        .help("with a subset, count each table's rows in it exactly (default: estimate)");
   }
 
   @Override
@@ -72,7 +77,10 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       RunPlan plan = new Planner(configuration.connectionRegistry(),
           configuration.getPostgres().getBinDir())
           .plan(spec, "veil-check-" + pipelineId);
-      new PlanPrinter(console.out()).print(plan);
+      PlanPrinter printer = new PlanPrinter(console.out());
+      printer.print(plan);
+      printer.printSubset(SubsetPreview.sizes(configuration.connectionRegistry(), plan,
+          Boolean.TRUE.equals(namespace.getBoolean("count"))));
     } catch (InvalidSpecException e) {
       console.err().println("veil check: pipeline " + pipelineId + " would be refused:");
       e.problems().forEach(problem -> console.err().println("  - " + problem));

@@ -18,6 +18,7 @@ import java.util.List;
  * @param chunks page ranges to copy as separate tasks (one open range for small tables)
  * @param partitionOf {@code schema.table} of the partitioned table this leaf belongs to (its
  *     options and rules apply here), or {@code null}
+ * @param subset the rows a subset keeps, or {@code null} (no subset)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,7 +31,30 @@ public record TablePlan(
     Double sample,
     TableMode mode,
     List<ChunkRange> chunks,
-    String partitionOf) {
+    String partitionOf,
+    SubsetFilter subset) {
+
+  /** A table plan without a subset. */
+  public TablePlan(
+      String sourceSchema,
+      String name,
+      long estimatedRows,
+      List<ColumnPlan> columns,
+      String where,
+      Double sample,
+      TableMode mode,
+      List<ChunkRange> chunks,
+      String partitionOf) {
+    this(sourceSchema, name, estimatedRows, columns, where, sample, mode, chunks, partitionOf,
+        null);
+  }
+
+  /** This plan with {@link #subset} replaced. */
+  public TablePlan withSubset(SubsetFilter newSubset) {
+    return new TablePlan(sourceSchema, name, estimatedRows, columns, where, sample, mode, chunks,
+        partitionOf, newSubset);
+  }
+
   /** {@code schema.table} as used in specs and messages. */
   public String qualifiedName() {
     return sourceSchema + "." + name;

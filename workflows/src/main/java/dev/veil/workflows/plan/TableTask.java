@@ -33,6 +33,7 @@ import java.util.Map;
  * @param epoch the copy's epoch: 1, or more after the source snapshot was lost and the copy
  *     started over
  * @param runUid the run's UUID (names its sessions, so an abandoned attempt can be stopped)
+ * @param subset the rows of the table a subset keeps, or {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -55,7 +56,35 @@ public record TableTask(
     Map<String, String> nodeSelector,
     List<Toleration> tolerations,
     int epoch,
-    String runUid) {
+    String runUid,
+    SubsetFilter subset) {
+
+  /** A task without a subset. */
+  public TableTask(
+      String pipelineId,
+      String runId,
+      String taskId,
+      String sourceConnection,
+      String targetConnection,
+      String targetDatabase,
+      String targetSchema,
+      String sourceSchema,
+      String table,
+      List<ColumnPlan> columns,
+      String where,
+      Double sample,
+      ChunkRange chunk,
+      long estimatedRows,
+      ResourcesSpec resources,
+      Map<String, String> nodeSelector,
+      List<Toleration> tolerations,
+      int epoch,
+      String runUid) {
+    this(pipelineId, runId, taskId, sourceConnection, targetConnection, targetDatabase,
+        targetSchema, sourceSchema, table, columns, where, sample, chunk, estimatedRows, resources,
+        nodeSelector, tolerations, epoch, runUid, null);
+  }
+
   /** A task without pod placement settings (the local executor needs none). */
   public TableTask(
       String pipelineId,

@@ -406,7 +406,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 spec.nodeSelector(),
                 spec.tolerations(),
                 epoch,
-                plan.runUid()));
+                plan.runUid(),
+                table.subset()));
       }
     }
     return tasks;

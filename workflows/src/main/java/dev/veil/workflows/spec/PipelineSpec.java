@@ -23,6 +23,7 @@ import java.util.Map;
  * @param resources pod resources for the kubernetes executor
  * @param nodeSelector pod node selector for the kubernetes executor
  * @param tolerations pod tolerations for the kubernetes executor
+ * @param subset optional subset that keeps every foreign key whole
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +40,8 @@ public record PipelineSpec(
     UnmatchedColumns unmatchedColumns,
     ResourcesSpec resources,
     Map<String, String> nodeSelector,
-    List<Toleration> tolerations) {
+    List<Toleration> tolerations,
+    SubsetSpec subset) {
 
   public static final int DEFAULT_MAX_ACTIVE_TASKS = 4;
 
@@ -66,6 +68,6 @@ public record PipelineSpec(
   /** Returns this spec with {@link #version} replaced. */
   public PipelineSpec withVersion(String newVersion) {
     return new PipelineSpec(id, newVersion, schedule, maxActiveTasks, executor, source, target,
-        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations);
+        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset);
   }
 }

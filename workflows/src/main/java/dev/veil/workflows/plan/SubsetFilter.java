@@ -1,0 +1,24 @@
+package dev.veil.workflows.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * Which rows of one table a subset keeps, fixed at plan time.
+ *
+ * @param predicate an SQL boolean expression over the source table's rows (semi-joins and
+ *     recursive CTEs over the source, read only), ANDed into each chunk's filter; {@code null}
+ *     keeps every row
+ * @param reason why the table is in the subset, for the preview: {@code root}, {@code down from
+ *     X}, {@code up from Y}, {@code whole}, {@code empty}
+ * @param nullIfMissing {@code column -> condition}: the column is copied where the condition
+ *     holds and NULL elsewhere (a reference whose target is not in the subset, as the spec asked)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SubsetFilter(String predicate, String reason, Map<String, String> nullIfMissing) {
+  public SubsetFilter {
+    nullIfMissing = nullIfMissing == null ? Map.of() : nullIfMissing;
+  }
+}
