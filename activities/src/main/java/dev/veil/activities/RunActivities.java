@@ -4,18 +4,20 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.schema.PgTools;
 import dev.veil.activities.snapshot.SnapshotActivitiesImpl;
 import dev.veil.activities.twin.LegacyTargetActivitiesImpl;
 import dev.veil.activities.twin.TwinActivitiesImpl;
 import dev.veil.activities.twin.TwinDatabase;
+import dev.veil.activities.verify.VerifyActivitiesImpl;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The activity implementations a pipeline run needs, built in one place for the agent, the demo,
  * the benchmarks and the tests: planning, the build database and swap, the snapshot holder, the
- * table tasks, and the staging-schema steps that runs recorded before the database twin still
+ * table tasks, the leak check, and the staging-schema steps that runs recorded before the database twin still
  * call.
  */
 public final class RunActivities {
@@ -34,7 +36,10 @@ public final class RunActivities {
         new TwinActivitiesImpl(twin),
         new SnapshotActivitiesImpl(connections, twin),
         new LegacyTargetActivitiesImpl(connections),
-        new TaskActivitiesImpl(executor));
+        new TaskActivitiesImpl(executor),
+        // the leak check's fingerprints never leave one attempt's memory: a key of this process
+        // serves as well as the masking key, and ties nothing to it
+        new VerifyActivitiesImpl(connections, twin, MaskingKey.random()));
   }
 
   /** pg_dump and pg_restore from {@code binDir}, {@code VEIL_PG_BIN} or PATH, found once. */

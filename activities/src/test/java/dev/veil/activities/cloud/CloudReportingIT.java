@@ -155,7 +155,7 @@ class CloudReportingIT {
             : Map.of("public.customers.email", RuleSpec.of("email"),
                 "public.orders.customer_email", RuleSpec.of("email"));
     return new PipelineSpec(id, "v1", null, 2, null, new SourceSpec("src", List.of("public")),
-        new TargetSpec("tgt"), tables, rules, null, null, null, null);
+        new TargetSpec("tgt"), tables, rules, null, null, null, null, null);
   }
 
   private static List<JsonNode> events(FakeCloudApi api, String runId) {

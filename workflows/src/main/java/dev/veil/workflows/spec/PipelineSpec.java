@@ -23,6 +23,7 @@ import java.util.Map;
  * @param resources pod resources for the kubernetes executor
  * @param nodeSelector pod node selector for the kubernetes executor
  * @param tolerations pod tolerations for the kubernetes executor
+ * @param verify the leak check before the swap (default: mode fail, sample 100, minLength 5)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +40,8 @@ public record PipelineSpec(
     UnmatchedColumns unmatchedColumns,
     ResourcesSpec resources,
     Map<String, String> nodeSelector,
-    List<Toleration> tolerations) {
+    List<Toleration> tolerations,
+    VerifySpec verify) {
 
   public static final int DEFAULT_MAX_ACTIVE_TASKS = 4;
 
@@ -63,9 +65,13 @@ public record PipelineSpec(
     return unmatchedColumns == null ? UnmatchedColumns.passthrough : unmatchedColumns;
   }
 
+  public VerifySpec effectiveVerify() {
+    return verify == null ? VerifySpec.DEFAULTS : verify.withDefaults();
+  }
+
   /** Returns this spec with {@link #version} replaced. */
   public PipelineSpec withVersion(String newVersion) {
     return new PipelineSpec(id, newVersion, schedule, maxActiveTasks, executor, source, target,
-        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations);
+        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, verify);
   }
 }
