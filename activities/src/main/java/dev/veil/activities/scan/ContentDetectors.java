@@ -56,34 +56,22 @@ public final class ContentDetectors {
   }
 
   /**
-   * The kind of personal data in a free text: of the value whole, else of its first token that a
-   * detector recognises; null when none.
+   * The kinds of personal data in a free text: of the value whole, else of each token that a
+   * detector recognises (a note may hold an e-mail and a phone); empty when none.
    */
-  public static String detectInText(String raw) {
+  public static Set<String> kindsInText(String raw) {
     String whole = detect(raw);
     if (whole != null) {
-      return whole;
+      return Set.of(whole);
     }
+    Set<String> kinds = new HashSet<>(2);
     for (String token : tokens(raw)) {
       String kind = detect(token);
       if (kind != null) {
-        return kind;
+        kinds.add(kind);
       }
     }
-    return null;
-  }
-
-  private static Set<String> lower(Iterable<String> words) {
-    Set<String> out = new HashSet<>();
-    words.forEach(w -> out.add(w.toLowerCase(Locale.ROOT)));
-    return out;
-  }
-
-  private static Set<String> streetSuffixes() {
-    Set<String> out = lower(Dictionaries.STREET_SUFFIXES);
-    out.addAll(Set.of("st", "st.", "ave", "ave.", "rd", "rd.", "blvd", "ln", "dr", "dr.", "ct",
-        "way", "pl", "apt.", "suite"));
-    return out;
+    return kinds;
   }
 
   /** The kind of personal data {@code value} looks like, or null. */

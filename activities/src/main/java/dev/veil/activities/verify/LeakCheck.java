@@ -363,10 +363,7 @@ public final class LeakCheck {
   private static void detect(TwinColumn column, List<String> strings) {
     Set<String> found = new HashSet<>(2);
     for (String s : strings) {
-      String kind = ContentDetectors.detectInText(s);
-      if (kind != null) {
-        found.add(kind);
-      }
+      found.addAll(ContentDetectors.kindsInText(s));
     }
     for (String kind : found) {
       column.kinds.merge(kind, 1L, Long::sum);
