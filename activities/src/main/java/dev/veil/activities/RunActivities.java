@@ -30,6 +30,16 @@ public final class RunActivities {
    */
   public static List<Object> create(
       ConnectionRegistry connections, TaskExecutor executor, Supplier<PgTools> pgTools) {
+    return create(connections, executor, pgTools, null, null);
+  }
+
+  /**
+   * @param maskingKey the agent's masking key: named (by fingerprint) in each run's privacy report,
+   *     which is signed with a key derived from it; null leaves reports unsigned
+   * @param reportKey signs privacy reports instead, when configuration names one; may be null
+   */
+  public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
+      Supplier<PgTools> pgTools, MaskingKey maskingKey, byte[] reportKey) {
     TwinDatabase twin = new TwinDatabase(connections, memoized(pgTools));
     return List.of(
         new PlanningActivitiesImpl(connections),
@@ -37,9 +47,7 @@ public final class RunActivities {
         new SnapshotActivitiesImpl(connections, twin),
         new LegacyTargetActivitiesImpl(connections),
         new TaskActivitiesImpl(executor),
-        // the leak check's fingerprints never leave one attempt's memory: a key of this process
-        // serves as well as the masking key, and ties nothing to it
-        new VerifyActivitiesImpl(connections, twin, MaskingKey.random()));
+        new VerifyActivitiesImpl(connections, twin, maskingKey, reportKey));
   }
 
   /** pg_dump and pg_restore from {@code binDir}, {@code VEIL_PG_BIN} or PATH, found once. */

@@ -74,6 +74,19 @@ public final class ContentDetectors {
     return kinds;
   }
 
+  private static Set<String> lower(Iterable<String> words) {
+    Set<String> out = new HashSet<>();
+    words.forEach(w -> out.add(w.toLowerCase(Locale.ROOT)));
+    return out;
+  }
+
+  private static Set<String> streetSuffixes() {
+    Set<String> out = lower(Dictionaries.STREET_SUFFIXES);
+    out.addAll(Set.of("st", "st.", "ave", "ave.", "rd", "rd.", "blvd", "ln", "dr", "dr.", "ct",
+        "way", "pl", "apt.", "suite"));
+    return out;
+  }
+
   /** The kind of personal data {@code value} looks like, or null. */
   public static String detect(String raw) {
     String value = raw.trim();

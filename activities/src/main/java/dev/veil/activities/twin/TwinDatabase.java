@@ -305,17 +305,20 @@ public final class TwinDatabase {
    *
    * @throws SnapshotLostException when it was released
    */
-  public String heldSnapshot(RunPlan plan) throws SQLException {
+  public HeldSnapshot heldSnapshot(RunPlan plan) throws SQLException {
     try (Connection c = build(plan, "veil-twin");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT snapshot_id, released FROM " + SNAPSHOTS
-            + " ORDER BY epoch DESC LIMIT 1")) {
+        ResultSet rs = s.executeQuery("SELECT snapshot_id, released, exported_at::text FROM "
+            + SNAPSHOTS + " ORDER BY epoch DESC LIMIT 1")) {
       if (!rs.next() || rs.getBoolean(2)) {
         throw new SnapshotLostException("the run's source snapshot is not held any more");
       }
-      return rs.getString(1);
+      return new HeldSnapshot(rs.getString(1), rs.getString(3));
     }
   }
+
+  /** A source snapshot a run holds: its id and when it was exported. */
+  public record HeldSnapshot(String id, String exportedAt) {}
 
   /**
    * Restores post-data (skipping what an earlier attempt already built and

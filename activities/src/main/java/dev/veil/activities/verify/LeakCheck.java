@@ -5,6 +5,7 @@ import static dev.veil.activities.db.Sql.qualified;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
 import dev.veil.activities.db.ConnectionRegistry;
@@ -28,6 +29,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,17 +77,31 @@ public final class LeakCheck {
   private static final int FETCH = 5_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Where a run's signed privacy report is kept: in the twin, beside the run ledger. */
+  public static final String REPORTS = qualified(TwinDatabase.VEIL_SCHEMA, "privacy_reports");
+
   private final ConnectionRegistry connections;
   private final TwinDatabase twin;
   private final MaskingKey key;
+  private final MaskingKey maskingKey;
+  private final byte[] reportKey;
+  private final String veilVersion;
 
   /**
    * @param key keys the fingerprints; they never leave this object, so any secret key works
+   * @param maskingKey the runs' masking key, named in the report by its fingerprint; may be null
+   * @param reportKey signs the reports; null: derived from the masking key, or unsigned without
    */
-  public LeakCheck(ConnectionRegistry connections, TwinDatabase twin, MaskingKey key) {
+  public LeakCheck(ConnectionRegistry connections, TwinDatabase twin, MaskingKey key,
+      MaskingKey maskingKey, byte[] reportKey) {
     this.connections = connections;
     this.twin = twin;
     this.key = key;
+    this.maskingKey = maskingKey;
+    this.reportKey = reportKey != null ? reportKey.clone()
+        : maskingKey != null ? PrivacyReport.reportKey(maskingKey) : null;
+    String version = LeakCheck.class.getPackage().getImplementationVersion();
+    this.veilVersion = version == null ? "dev" : version;
   }
 
   /** What a twin column holds, for the scan. */
@@ -134,13 +150,16 @@ public final class LeakCheck {
     RunPlan plan = request.plan();
     VerifySpec policy =
         request.verify() == null ? VerifySpec.DEFAULTS : request.verify().withDefaults();
+    TwinDatabase.HeldSnapshot snapshot = twin.heldSnapshot(plan);
     if (policy.mode() == VerifySpec.VerifyMode.off) {
       twin.releaseSnapshot(plan);
-      return new LeakCheckResult(false, 0, 0, 0, 0, List.of());
+      LeakCheckResult skipped = new LeakCheckResult(false, 0, 0, 0, 0, List.of(), null);
+      return withReport(plan, policy, skipped, snapshot, Map.of());
     }
     double sample = Math.max(0.01, Math.min(100.0, policy.sample()));
     Fingerprints fingerprints = new Fingerprints(key, policy.minLength());
-    String snapshotId = twin.heldSnapshot(plan);
+    String snapshotId = snapshot.id();
+    Map<String, Long> rowsPerTable = new LinkedHashMap<>();
     List<LeakFinding> findings = new ArrayList<>();
     Counters counters = new Counters();
     List<SourceColumn> sources;
@@ -157,16 +176,50 @@ public final class LeakCheck {
           if (table.mode() == TableMode.schema) {
             continue;
           }
+          long rowsBefore = counters.rows;
           findings.addAll(
               scanTable(table, build, source, sources, fingerprints, sample, counters, heartbeat));
           build.commit();
+          if (sample >= 100.0) {
+            rowsPerTable.put(table.qualifiedName(), counters.rows - rowsBefore);
+          }
         }
       }
       source.commit();
     }
     twin.releaseSnapshot(plan);
-    return new LeakCheckResult(true, sources.size(), counters.fingerprints, counters.columns,
-        counters.values, findings);
+    LeakCheckResult result = new LeakCheckResult(true, sources.size(), counters.fingerprints,
+        counters.columns, counters.values, findings, null);
+    return withReport(plan, policy, result, snapshot, rowsPerTable);
+  }
+
+  /** Builds, signs and keeps the run's privacy report in the build database (the next twin). */
+  private LeakCheckResult withReport(RunPlan plan, VerifySpec policy, LeakCheckResult result,
+      TwinDatabase.HeldSnapshot snapshot, Map<String, Long> rowsPerTable) throws SQLException {
+    ObjectNode report = PrivacyReport.build(plan, policy, result,
+        new PrivacyReport.RunFacts(snapshot.exportedAt(), veilVersion, rowsPerTable), maskingKey,
+        Instant.now());
+    if (reportKey != null) {
+      PrivacyReport.sign(report, reportKey);
+    }
+    String json = PrivacyReport.toJson(report);
+    try (Connection build = twin.build(plan, RunSessions.applicationName(plan.runUid(), "report"));
+        Statement s = build.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + REPORTS + " (run_id text PRIMARY KEY,"
+          + " created_at timestamptz NOT NULL DEFAULT now(), verdict text NOT NULL,"
+          + " report text NOT NULL)");
+      try (PreparedStatement ps = build.prepareStatement("INSERT INTO " + REPORTS
+          + " (run_id, verdict, report) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE"
+          + " SET verdict = excluded.verdict, report = excluded.report, created_at = now()")) {
+        ps.setString(1, plan.runId());
+        ps.setString(2, report.path("verdict").asText());
+        ps.setString(3, json);
+        ps.executeUpdate();
+      }
+    }
+    return new LeakCheckResult(result.performed(), result.fingerprintedColumns(),
+        result.fingerprints(), result.scannedColumns(), result.scannedValues(), result.findings(),
+        json);
   }
 
   private static final class Counters {

@@ -25,10 +25,15 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   private final LeakCheck check;
 
   /**
-   * @param key keys the leak check's fingerprints, which live only in one attempt's memory
+   * @param maskingKey the agent's masking key: its fingerprint goes in the report, and the report
+   *     key is derived from it unless {@code reportKey} is given; null leaves reports unsigned
+   * @param reportKey the configured report key, or null
    */
-  public VerifyActivitiesImpl(ConnectionRegistry connections, TwinDatabase twin, MaskingKey key) {
-    this.check = new LeakCheck(connections, twin, key);
+  public VerifyActivitiesImpl(ConnectionRegistry connections, TwinDatabase twin,
+      MaskingKey maskingKey, byte[] reportKey) {
+    // the fingerprints never leave one attempt's memory: a key of this process serves as well as
+    // the masking key, and ties nothing to it
+    this.check = new LeakCheck(connections, twin, MaskingKey.random(), maskingKey, reportKey);
   }
 
   @Override

@@ -60,6 +60,7 @@ import org.junit.jupiter.api.TestInstance;
 class LeakCheckIT {
 
   private static final int CUSTOMERS = 300;
+  private static final MaskingKey KEY = MaskingKey.of("leak-test-key-0123456789");
   private static final String CANARY_DOMAIN = "canary.test";
   private static final String CANARY_PHONE = "555 77";
 
@@ -125,8 +126,7 @@ class LeakCheckIT {
       }
     };
     List<Object> activities = new ArrayList<>(RunActivities.create(registry,
-        new LocalTaskExecutor(registry, MaskingKey.of("leak-test-key-0123456789")),
-        RunActivities.pgTools(null)));
+        new LocalTaskExecutor(registry, KEY), RunActivities.pgTools(null), KEY, null));
     activities.add(new ConfigActivitiesImpl(source));
     worker.registerActivitiesImplementations(activities.toArray());
     env.start();
@@ -211,6 +211,27 @@ class LeakCheckIT {
         summary.warnings().toString());
     assertEquals(0L, scalar("SELECT count(*) FROM customers WHERE email LIKE '%" + CANARY_DOMAIN
         + "'"));
+    // the signed privacy report is kept in the twin: it verifies, names the key by fingerprint
+    // and carries no source value
+    String report = text("SELECT report FROM _veil.privacy_reports WHERE run_id = 'veil-run-"
+        + specs.keySet().stream().filter(k -> k.startsWith("leak")).max(
+            java.util.Comparator.comparingInt(k -> Integer.parseInt(k.substring(4)))).get()
+        + "'");
+    assertTrue(PrivacyReport.verify(report.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        PrivacyReport.reportKey(KEY)), report);
+    assertTrue(report.contains("\"verdict\" : \"clean\""), report);
+    assertTrue(report.contains(KEY.fingerprint()), report);
+    assertTrue(report.contains("\"rows\" : 600"), report);
+    assertFalse(report.contains(CANARY_DOMAIN), report);
+    assertFalse(report.contains(CANARY_PHONE), report);
+  }
+
+  private String text(String sql) throws SQLException {
+    try (Connection c = TestPostgres.connect(targetDb); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   @Test
@@ -278,6 +299,9 @@ class LeakCheckIT {
         summary.warnings().toString());
     assertEquals(600L, scalar("SELECT count(*) FROM orders WHERE customer_email LIKE '%"
         + CANARY_DOMAIN + "'"), "warn lets the run swap the twin in");
+    String report = text("SELECT report FROM _veil.privacy_reports");
+    assertTrue(report.contains("\"verdict\" : \"leaks_found_warned\""), report);
+    assertTrue(report.contains("\"sourceColumn\" : \"public.customers.email\""), report);
     cleanTwinDone = false;
   }
 

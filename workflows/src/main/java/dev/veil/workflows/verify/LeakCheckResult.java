@@ -13,6 +13,7 @@ import java.util.List;
  * @param scannedColumns twin columns scanned
  * @param scannedValues twin values (and tokens, JSON leaves, array elements) tested
  * @param findings the twin columns that hold personal data, empty when the twin is clean
+ * @param report the run's signed privacy report (JSON; names and counts only), or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,7 +23,8 @@ public record LeakCheckResult(
     long fingerprints,
     int scannedColumns,
     long scannedValues,
-    List<LeakFinding> findings) {
+    List<LeakFinding> findings,
+    String report) {
 
   public LeakCheckResult {
     findings = findings == null ? List.of() : findings;

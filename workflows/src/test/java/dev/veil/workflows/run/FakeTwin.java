@@ -94,7 +94,7 @@ final class FakeTwin implements TwinActivities, SnapshotActivities, VerifyActivi
     calls.add("checkLeaks");
     leakCheck = request;
     released = true;
-    return new LeakCheckResult(true, 1, 10, 2, 20, leaks);
+    return new LeakCheckResult(true, 1, 10, 2, 20, leaks, null);
   }
 
   @Override
