@@ -316,7 +316,7 @@ public final class CopyBench {
           "id: bench",
           "maxActiveTasks: " + maxActive,
           "source: {connection: bench-source, schemas: [public]}",
-          "target: {connection: bench-target, schema: public}",
+          "target: {connection: bench-target}",
           "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
           rulesYaml,
           ""));
