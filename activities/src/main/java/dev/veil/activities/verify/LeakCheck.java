@@ -430,10 +430,11 @@ public final class LeakCheck {
     }
     for (String s : strings) {
       testOne(column, s, sources, fingerprints, source, counters);
-      List<String> tokens = ContentDetectors.tokens(s);
-      if (tokens.size() == 1 && tokens.get(0).equals(s.trim())) {
+      if (s.indexOf(' ') < 0 && s.indexOf('\n') < 0) {
+        // one word: the whole value was its only token
         continue;
       }
+      List<String> tokens = ContentDetectors.tokens(s);
       for (String token : tokens) {
         testOne(column, token, sources, fingerprints, source, counters);
       }
