@@ -2,6 +2,7 @@ package dev.veil.activities.verify;
 
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.Heartbeat;
+import dev.veil.activities.db.Heartbeater;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.twin.TwinDatabase;
@@ -15,12 +16,15 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Activity face of {@link LeakCheck}: heartbeats, failure types, scrubbed messages. */
 public class VerifyActivitiesImpl implements VerifyActivities {
 
+  private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(VerifyActivitiesImpl.class);
   private final LeakCheck check;
 
@@ -41,8 +45,16 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     RunPlan plan = request.plan();
     ActivityExecutionContext context = Activity.getExecutionContext();
     Heartbeat heartbeat = () -> context.heartbeat(null);
-    try {
-      LeakCheckResult result = check.check(request, heartbeat);
+    // beats from a background thread: a confirmation query or a slow fetch must not look like a
+    // dead worker; the scan loop stops at its next row once a beat failed (cancelled, abandoned)
+    AtomicBoolean stopped = new AtomicBoolean();
+    try (Heartbeater beating =
+        Heartbeater.start(heartbeat, HEARTBEAT_EVERY, () -> stopped.set(true))) {
+      LeakCheckResult result = check.check(request, () -> {
+        if (stopped.get()) {
+          beating.check();
+        }
+      });
       log.info("leak check done pipeline={} run={} performed={} sourceColumns={} fingerprints={}"
               + " twinColumns={} values={} findings={}", plan.pipelineId(), plan.runId(),
           result.performed(), result.fingerprintedColumns(), result.fingerprints(),
