@@ -4,18 +4,20 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
+import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.schema.PgTools;
 import dev.veil.activities.snapshot.SnapshotActivitiesImpl;
 import dev.veil.activities.twin.LegacyTargetActivitiesImpl;
 import dev.veil.activities.twin.TwinActivitiesImpl;
 import dev.veil.activities.twin.TwinDatabase;
+import dev.veil.activities.verify.VerifyActivitiesImpl;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The activity implementations a pipeline run needs, built in one place for the agent, the demo,
  * the benchmarks and the tests: planning, the build database and swap, the snapshot holder, the
- * table tasks, and the staging-schema steps that runs recorded before the database twin still
+ * table tasks, the leak check, and the staging-schema steps that runs recorded before the database twin still
  * call.
  */
 public final class RunActivities {
@@ -29,19 +31,37 @@ public final class RunActivities {
    */
   public static List<Object> create(
       ConnectionRegistry connections, TaskExecutor executor, String pgBinDir) {
-    List<Object> all = new java.util.ArrayList<>(workflowSide(connections, pgBinDir));
+    return create(connections, executor, pgBinDir, null, null);
+  }
+
+  /**
+   * @param maskingKey the agent's masking key: named (by fingerprint) in each run's privacy report,
+   *     which is signed with a key derived from it; null leaves reports unsigned
+   * @param reportKey signs privacy reports instead, when configuration names one; may be null
+   */
+  public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
+      String pgBinDir, MaskingKey maskingKey, byte[] reportKey) {
+    List<Object> all =
+        new java.util.ArrayList<>(workflowSide(connections, pgBinDir, maskingKey, reportKey));
     all.add(tasks(executor));
     return all;
   }
 
   /** The run's activities that poll the {@code veil} queue: all but the table tasks. */
   public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir) {
+    return workflowSide(connections, pgBinDir, null, null);
+  }
+
+  /** As {@link #workflowSide(ConnectionRegistry, String)}, signing privacy reports. */
+  public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir,
+      MaskingKey maskingKey, byte[] reportKey) {
     TwinDatabase twin = new TwinDatabase(connections, pgTools(pgBinDir));
     return List.of(
         new PlanningActivitiesImpl(connections, pgBinDir),
         new TwinActivitiesImpl(twin),
         new SnapshotActivitiesImpl(connections, twin),
-        new LegacyTargetActivitiesImpl(connections));
+        new LegacyTargetActivitiesImpl(connections),
+        new VerifyActivitiesImpl(connections, twin, maskingKey, reportKey));
   }
 
   /** The table tasks, for the {@code veil-tasks} queue. */

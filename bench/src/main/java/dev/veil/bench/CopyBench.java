@@ -99,7 +99,9 @@ public final class CopyBench {
     double[] ratios = new double[pairs];
     VeilRun cold;
     try (VeilSession veil =
-        new VeilSession(pg, rows, workerHeap, maxActive, chunkRows, rulesYaml(rules))) {
+        new VeilSession(pg, rows, workerHeap, maxActive, chunkRows,
+            // the bench passes names and streets through on purpose: the check reports them
+            rulesYaml(rules) + "\nverify: {mode: warn}")) {
       cold = veil.run();
       report("veil pipeline run, cold (first run of a new worker)", cold, rows);
       for (int i = 0; i < pairs; i++) {
@@ -123,6 +125,7 @@ public final class CopyBench {
         java.util.Arrays.stream(warm).mapToLong(VeilRun::peakRssKib).max().orElse(0) / 1024);
     System.out.printf(Locale.ROOT, "veil pipeline run, warm:  median %.2f s of %s%n",
         median(warmSeconds), list(warmSeconds));
+    verifyOverhead(pg, rows, workerHeap, maxActive, chunkRows, rules, median(warmSeconds));
     if (veilOnly) {
       return;
     }
@@ -199,6 +202,29 @@ public final class CopyBench {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /**
+   * The leak check's cost: the same pipeline with {@code verify: {mode: off}} on a worker of its
+   * own (one cold run, then two warm ones), against the warm median with the default check on.
+   */
+  private static void verifyOverhead(Pg pg, long rows, String heap, int maxActive,
+      long chunkRows, boolean rules, double verifyOnSeconds) throws Exception {
+    double[] off = new double[2];
+    try (VeilSession veil = new VeilSession(pg, rows, heap, maxActive, chunkRows,
+        rulesYaml(rules) + "\nverify: {mode: off}")) {
+      veil.run();
+      for (int i = 0; i < off.length; i++) {
+        VeilRun run = veil.run();
+        report("veil pipeline run, warm, verify off, run " + (i + 1), run, rows);
+        off[i] = run.seconds();
+      }
+    }
+    System.out.printf(Locale.ROOT, "veil pipeline run, verify on (sample 100):  median %.2f s%n",
+        verifyOnSeconds);
+    System.out.printf(Locale.ROOT, "veil pipeline run, verify off:              median %.2f s%n",
+        median(off));
+    System.out.printf(Locale.ROOT, "verify overhead ratio: %.2f%n", verifyOnSeconds / median(off));
   }
 
   private static void report(String label, VeilRun run, long rows) {

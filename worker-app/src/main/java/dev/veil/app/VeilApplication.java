@@ -6,6 +6,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.scrub.Scrubber;
 import dev.veil.app.cli.CancelCommand;
 import dev.veil.app.cli.TwinCommand;
+import dev.veil.app.cli.ReportCommand;
 import dev.veil.app.cli.CommandSupport;
 import dev.veil.app.cli.Console;
 import dev.veil.app.cli.Shutdown;
@@ -42,6 +43,8 @@ import dev.veil.app.resources.PipelineControlResource;
 import dev.veil.app.resources.PipelinesResource;
 import dev.veil.app.resources.RunHistoryResource;
 import dev.veil.app.resources.RunsResource;
+import dev.veil.app.resources.ReportsResource;
+import dev.veil.app.core.RunReports;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -94,6 +97,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
     bootstrap.addCommand(new CancelCommand(console));
     bootstrap.addCommand(TwinCommand.rollback(console));
     bootstrap.addCommand(TwinCommand.cleanup(console));
+    bootstrap.addCommand(new ReportCommand(console));
     bootstrap.addCommand(new DevServerCommand(console, shutdown));
     bootstrap.addCommand(new DemoCommand(console, shutdown));
     bootstrap.addCommand(new ValuesTemplateCommand(console));
@@ -167,6 +171,9 @@ public class VeilApplication extends Application<VeilConfiguration> {
     environment
         .jersey()
         .register(new RunsResource(reader, new RunCanceller(clients.client(), reader)));
+    environment
+        .jersey()
+        .register(new ReportsResource(new RunReports(clients.client())));
 
     environment.healthChecks().register("temporal", new TemporalHealthCheck(clients));
     configuration

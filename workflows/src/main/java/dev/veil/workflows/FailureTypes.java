@@ -24,6 +24,8 @@ public final class FailureTypes {
   public static final String SNAPSHOT_LOST = "SnapshotLost";
   /** The run's build database is gone (the run dropped it after a failure or cancel). */
   public static final String BUILD_DATABASE_GONE = "BuildDatabaseGone";
+  /** The leak check found personal data in the new twin (policy {@code fail}). */
+  public static final String LEAK_FOUND = "LeakFound";
   /** The run was cancelled by signal or by native cancellation. */
   public static final String CANCELLED = "Cancelled";
 

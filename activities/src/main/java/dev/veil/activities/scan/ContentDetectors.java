@@ -3,9 +3,12 @@ package dev.veil.activities.scan;
 import dev.veil.activities.rules.Dictionaries;
 import dev.veil.activities.rules.IpRule;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +16,7 @@ import java.util.regex.Pattern;
  * numbers, IBANs (mod 97), SSN-style national ids, IP addresses, street addresses and person names
  * (from Datafaker's dictionaries). Values are looked at and forgotten; nothing is kept.
  */
-final class ContentDetectors {
+public final class ContentDetectors {
 
   private static final Pattern EMAIL =
       Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
@@ -28,7 +31,48 @@ final class ContentDetectors {
   private static final Set<String> LAST_NAMES = lower(Dictionaries.LAST_NAMES);
   private static final Set<String> STREET_SUFFIXES = streetSuffixes();
 
+  /** E-mail, phone, card and IBAN-shaped tokens inside free text. */
+  private static final Pattern TOKEN =
+      Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"
+          + "|[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}"
+          + "|\\+?\\(?\\d[\\d ().-]{5,22}\\d");
+
   private ContentDetectors() {}
+
+  /**
+   * The e-mail, phone, card and IBAN-shaped tokens of a free text, in order (a value that is one
+   * such token whole is its own only token).
+   */
+  public static List<String> tokens(String text) {
+    List<String> out = new ArrayList<>();
+    if (text == null || text.length() < 5) {
+      return out;
+    }
+    Matcher m = TOKEN.matcher(text);
+    while (m.find()) {
+      out.add(m.group().trim());
+    }
+    return out;
+  }
+
+  /**
+   * The kinds of personal data in a free text: of the value whole, else of each token that a
+   * detector recognises (a note may hold an e-mail and a phone); empty when none.
+   */
+  public static Set<String> kindsInText(String raw) {
+    String whole = detect(raw);
+    if (whole != null) {
+      return Set.of(whole);
+    }
+    Set<String> kinds = new HashSet<>(2);
+    for (String token : tokens(raw)) {
+      String kind = detect(token);
+      if (kind != null) {
+        kinds.add(kind);
+      }
+    }
+    return kinds;
+  }
 
   private static Set<String> lower(Iterable<String> words) {
     Set<String> out = new HashSet<>();
@@ -44,7 +88,7 @@ final class ContentDetectors {
   }
 
   /** The kind of personal data {@code value} looks like, or null. */
-  static String detect(String raw) {
+  public static String detect(String raw) {
     String value = raw.trim();
     if (value.isEmpty() || value.length() > 200) {
       return null;

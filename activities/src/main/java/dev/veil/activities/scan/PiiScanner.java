@@ -82,8 +82,10 @@ public final class PiiScanner {
       }
       findings.sort(Comparator.comparingDouble(ColumnFinding::confidence).reversed()
           .thenComparing(ColumnFinding::table).thenComparing(ColumnFinding::column));
+      String rules = suggestedRules(findings);
       return new ScanReport(request.connection(), request.effectiveSchemas(), tables, columns,
-          findings, suggestedRules(findings));
+          findings, rules, suggestedPipeline(request.connection(), request.effectiveSchemas(),
+              rules));
     } finally {
       connection.rollback();
       connection.setAutoCommit(autoCommit);
@@ -145,13 +147,101 @@ public final class PiiScanner {
 
   private static boolean contentScanned(Column c) {
     ColumnType type = ColumnType.parse(c.type());
-    return !type.array() && (c.category() == 'S' || type.kind() == dev.veil.activities.rules.PgKind.INET);
+    return !type.array() && (c.category() == 'S' || type.kind() == dev.veil.activities.rules.PgKind.INET
+        || json(c));
+  }
+
+  private static boolean json(Column c) {
+    ColumnType type = ColumnType.parse(c.type());
+    return !type.array() && (type.kind() == dev.veil.activities.rules.PgKind.JSON
+        || type.kind() == dev.veil.activities.rules.PgKind.JSONB);
+  }
+
+  /** Kinds whose tokens inside free text make a finding even when few values hold one. */
+  private static final Set<String> TOKEN_KINDS = Set.of("email", "phone", "credit_card", "iban");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Per JSON path of one column: string leaves sampled and the kinds they held. */
+  private static final class JsonPaths {
+    final Map<String, Integer> leaves = new java.util.TreeMap<>();
+    final Map<String, Map<String, Integer>> kinds = new java.util.TreeMap<>();
+    int documents;
+    int documentsWithFinding;
+
+    void add(String document) {
+      documents++;
+      Map<String, Set<String>> found = new HashMap<>();
+      try {
+        walk(JSON.readTree(document), "$", found);
+      } catch (java.io.IOException e) {
+        return;
+      }
+      boolean any = false;
+      for (Map.Entry<String, Set<String>> e : found.entrySet()) {
+        for (String kind : e.getValue()) {
+          kinds.computeIfAbsent(e.getKey(), k -> new HashMap<>()).merge(kind, 1, Integer::sum);
+          any = true;
+        }
+      }
+      if (any) {
+        documentsWithFinding++;
+      }
+    }
+
+    private void walk(com.fasterxml.jackson.databind.JsonNode node, String path,
+        Map<String, Set<String>> found) {
+      if (node.isTextual()) {
+        leaves.merge(path, 1, Integer::sum);
+        Set<String> k = ContentDetectors.kindsInText(node.textValue());
+        if (!k.isEmpty()) {
+          found.computeIfAbsent(path, p -> new java.util.HashSet<>()).addAll(k);
+        }
+      } else if (node.isArray()) {
+        // the json rule walks arrays element by element: their elements share the path
+        node.forEach(element -> walk(element, path, found));
+      } else if (node.isObject()) {
+        node.fields().forEachRemaining(e -> {
+          if (e.getKey().matches("[A-Za-z0-9_-]+")) {
+            walk(e.getValue(), path + "." + e.getKey(), found);
+          }
+        });
+      }
+    }
+
+    /** A {@code json} rule for the paths whose leaves hold personal data, or null. */
+    ColumnFinding finding(String table, Column col) {
+      Map<String, String> params = new java.util.TreeMap<>();
+      double confidence = 1.0;
+      for (Map.Entry<String, Map<String, Integer>> e : kinds.entrySet()) {
+        int sampledLeaves = leaves.getOrDefault(e.getKey(), 0);
+        Map.Entry<String, Integer> top = e.getValue().entrySet().stream()
+            .max(Map.Entry.comparingByValue()).orElseThrow();
+        double share = sampledLeaves == 0 ? 0 : (double) top.getValue() / sampledLeaves;
+        if (share >= CONTENT_THRESHOLD) {
+          params.put(e.getKey(), top.getKey());
+          confidence = Math.min(confidence, share);
+        } else if (TOKEN_KINDS.contains(top.getKey())) {
+          // free text inside the document: blank it rather than guess a generator
+          params.put(e.getKey(), "null");
+          confidence = Math.min(confidence, 0.7);
+        }
+      }
+      if (params.isEmpty()) {
+        return null;
+      }
+      return new ColumnFinding(table, col.name(), col.type(), "json", "json", params,
+          Math.round(confidence * 100) / 100.0, documents, documentsWithFinding,
+          List.of("content"));
+    }
   }
 
   private List<ColumnFinding> scanTable(Connection c, String schema, String table,
       long estimatedRows, List<Column> columns, int sampleRows) throws SQLException {
     List<Column> scanned = columns.stream().filter(PiiScanner::contentScanned).toList();
     Map<String, Map<String, Integer>> counts = new HashMap<>();
+    Map<String, Map<String, Integer>> tokenCounts = new HashMap<>();
+    Map<String, JsonPaths> jsonPaths = new HashMap<>();
     Map<String, Integer> sampled = new HashMap<>();
     if (!scanned.isEmpty()) {
       StringBuilder sql = new StringBuilder("SELECT ");
@@ -172,9 +262,19 @@ public final class PiiScanner {
             }
             String name = scanned.get(i).name();
             sampled.merge(name, 1, Integer::sum);
+            if (json(scanned.get(i))) {
+              jsonPaths.computeIfAbsent(name, k -> new JsonPaths()).add(value);
+              continue;
+            }
             String kind = ContentDetectors.detect(value);
             if (kind != null) {
               counts.computeIfAbsent(name, k -> new HashMap<>()).merge(kind, 1, Integer::sum);
+            } else if (value.length() > 20 && value.indexOf(' ') > 0) {
+              // free text: the e-mails, phones, cards and IBANs written inside it
+              for (String k : ContentDetectors.kindsInText(value)) {
+                tokenCounts.computeIfAbsent(name, n -> new HashMap<>())
+                    .merge(k, 1, Integer::sum);
+              }
             }
           }
         }
@@ -182,13 +282,72 @@ public final class PiiScanner {
     }
     List<ColumnFinding> out = new ArrayList<>();
     for (Column col : columns) {
-      ColumnFinding f = judge(schema + "." + table, col, sampled.getOrDefault(col.name(), 0),
-          counts.getOrDefault(col.name(), Map.of()), contentScanned(col));
+      ColumnFinding f;
+      if (jsonPaths.containsKey(col.name())) {
+        f = jsonPaths.get(col.name()).finding(schema + "." + table, col);
+      } else {
+        f = judge(schema + "." + table, col, sampled.getOrDefault(col.name(), 0),
+            counts.getOrDefault(col.name(), Map.of()), contentScanned(col));
+        if (f == null && tokenCounts.containsKey(col.name())) {
+          f = freeText(schema + "." + table, col, sampled.getOrDefault(col.name(), 0),
+              tokenCounts.get(col.name()));
+        }
+      }
       if (f != null) {
         out.add(f);
       }
     }
     return out;
+  }
+
+  /** The pattern that {@code regex_replace} suggestions for free text use. */
+  static final String FREE_TEXT_PATTERN =
+      "[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}|\\+?\\(?\\d[\\d ().-]{5,22}\\d";
+
+  /**
+   * A free-text column some of whose values hold e-mails, phones, cards or IBANs: replace them
+   * where they stand (the rest of the text is kept).
+   */
+  static ColumnFinding freeText(String table, Column col, int sampled, Map<String, Integer> kinds) {
+    int matched = kinds.entrySet().stream().filter(e -> TOKEN_KINDS.contains(e.getKey()))
+        .mapToInt(Map.Entry::getValue).max().orElse(0);
+    if (matched == 0 || col.category() != 'S') {
+      return null;
+    }
+    String kind = kinds.entrySet().stream().filter(e -> TOKEN_KINDS.contains(e.getKey()))
+        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    return new ColumnFinding(table, col.name(), col.type(), "free_text:" + String.join("+",
+        new TreeSet<>(kinds.keySet())), "regex_replace",
+        Map.of("pattern", FREE_TEXT_PATTERN, "replacement", "[redacted]"),
+        Math.round(Math.min(0.9, 0.5 + (double) matched / Math.max(1, sampled)) * 100) / 100.0,
+        sampled, matched, List.of("content"));
+  }
+
+  /**
+   * A whole pipeline file around the suggested rules: the scanned connection as source, a target
+   * connection to name, the leak check on.
+   */
+  static String suggestedPipeline(String connection, List<String> schemas, String rules) {
+    String id = (connection == null ? "scanned" : connection).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+", "");
+    id = (id.isEmpty() ? "scanned" : id) + "-twin";
+    if (id.length() > 63) {
+      id = id.substring(0, 63);
+    }
+    return String.join("\n",
+        "# " + id + ".yaml: a pipeline from this scan. Name the twin's connection (configured on",
+        "# the agent), review the rules, then: veil check " + id,
+        "id: " + id,
+        "source: {connection: " + connection + ", schemas: [" + String.join(", ", schemas) + "]}",
+        "target: {connection: twin}",
+        "unmatchedColumns: passthrough",
+        "verify: {mode: fail, sample: 100, minLength: 5}",
+        rules);
+  }
+
+  /** A YAML scalar: as is when plain, else single-quoted. */
+  static String yaml(String value) {
+    return value.matches("[A-Za-z0-9_.-]+") ? value : "'" + value.replace("'", "''") + "'";
   }
 
   /** Combines the name and content signals of one column into a finding, or null. */
@@ -285,7 +444,7 @@ public final class PiiScanner {
     for (ColumnFinding f : ordered) {
       StringBuilder rule = new StringBuilder("{rule: ").append(f.rule());
       new TreeSet<>(f.params().keySet()).forEach(k ->
-          rule.append(", ").append(k).append(": ").append(f.params().get(k)));
+          rule.append(", ").append(yaml(k)).append(": ").append(yaml(f.params().get(k))));
       rule.append('}');
       out.append(String.format(Locale.ROOT, "  %-40s %-32s # %s, confidence %.2f (%s%s)%n",
           f.table() + "." + f.column() + ":", rule, f.kind(), f.confidence(),

@@ -291,7 +291,37 @@ public final class TwinDatabase {
   // ---------------------------------------------------------------- build
 
   /**
-   * Releases the snapshot, restores post-data (skipping what an earlier attempt already built and
+   * Marks the run's source snapshot released: its holder ends within seconds. The leak check does
+   * this when it is done with the source (runs recorded before it end their holder at the swap).
+   */
+  public void releaseSnapshot(RunPlan plan) throws SQLException {
+    try (Connection c = build(plan, "veil-twin"); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE " + SNAPSHOTS + " SET released = true");
+    }
+  }
+
+  /**
+   * The id of the run's newest source snapshot, for a step that reads the source after the copy.
+   *
+   * @throws SnapshotLostException when it was released
+   */
+  public HeldSnapshot heldSnapshot(RunPlan plan) throws SQLException {
+    try (Connection c = build(plan, "veil-twin");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT snapshot_id, released, exported_at::text FROM "
+            + SNAPSHOTS + " ORDER BY epoch DESC LIMIT 1")) {
+      if (!rs.next() || rs.getBoolean(2)) {
+        throw new SnapshotLostException("the run's source snapshot is not held any more");
+      }
+      return new HeldSnapshot(rs.getString(1), rs.getString(3));
+    }
+  }
+
+  /** A source snapshot a run holds: its id and when it was exported. */
+  public record HeldSnapshot(String id, String exportedAt) {}
+
+  /**
+   * Restores post-data (skipping what an earlier attempt already built and
    * the foreign keys the plan leaves out), sets sequences and refreshes materialized views.
    */
   public void buildTwin(RunPlan plan) throws SQLException, IOException, InterruptedException {
@@ -301,10 +331,6 @@ public final class TwinDatabase {
       List<SequenceValue> sequences = new ArrayList<>();
       try (Connection c = build(plan, "veil-twin")) {
         c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-          s.executeUpdate("UPDATE " + SNAPSHOTS + " SET released = true");
-        }
-        c.commit();
         if (stepDone(c, "post-data")) {
           return;
         }

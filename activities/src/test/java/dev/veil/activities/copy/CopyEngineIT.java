@@ -54,7 +54,7 @@ class CopyEngineIT {
     PipelineSpec spec = new PipelineSpec("engine", "v", null, 1, null,
         new SourceSpec("src", null), new TargetSpec("tgt"),
         new TablesSpec(List.of("public.customers"), null, null, null),
-        Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null, null);
+        Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null, null, null);
     RunPlan plan = new Planner(registry).plan(spec, runId);
     return HeldBuild.prepare(registry, plan);
   }

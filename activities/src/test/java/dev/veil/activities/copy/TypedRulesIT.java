@@ -104,7 +104,7 @@ class TypedRulesIT {
   private static PipelineSpec spec(List<String> include, Map<String, RuleSpec> rules) {
     return new PipelineSpec("typed", "v", null, 1, null, new SourceSpec("src", null),
         new TargetSpec("tgt"), new TablesSpec(include, null, null, null), rules, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   private static RuleSpec rule(String name, String... params) {

@@ -20,7 +20,7 @@ final class PlanSpecs {
   static PipelineSpec spec(List<String> include, Map<String, RuleSpec> rules) {
     return new PipelineSpec("p", "v", null, 1, null, new SourceSpec("src", List.of("public")),
         new TargetSpec("tgt"), new TablesSpec(include, null, null, null), rules, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   static PipelineSpec withPreset(List<String> include, Map<String, RuleSpec> rules) {

@@ -68,7 +68,7 @@ class PlannerIT {
   private static PipelineSpec spec(
       List<String> schemas, TablesSpec tables, Map<String, RuleSpec> rules, UnmatchedColumns unmatched) {
     return new PipelineSpec("p", "v", null, 2, null, new SourceSpec("src", schemas),
-        new TargetSpec("tgt"), tables, rules, unmatched, null, null, null, null);
+        new TargetSpec("tgt"), tables, rules, unmatched, null, null, null, null, null);
   }
 
   private static TablesSpec include(String... patterns) {
@@ -231,7 +231,7 @@ class PlannerIT {
   @Test
   void unknownConnectionIsRejected() {
     PipelineSpec spec = new PipelineSpec("p", "v", null, 1, null, new SourceSpec("nope", null),
-        new TargetSpec("tgt"), null, null, null, null, null, null, null);
+        new TargetSpec("tgt"), null, null, null, null, null, null, null, null);
     assertProblem(problems(spec), "source.connection: 'nope' is not configured on this agent");
   }
 

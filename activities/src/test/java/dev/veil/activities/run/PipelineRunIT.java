@@ -118,7 +118,7 @@ class PipelineRunIT {
 
   private static PipelineSpec spec(String id, Map<String, RuleSpec> rules, TablesSpec tables) {
     return new PipelineSpec(id, "v1", null, 2, null, new SourceSpec("src", List.of("public")),
-        new TargetSpec("tgt"), tables, rules, null, null, null, null, null);
+        new TargetSpec("tgt"), tables, rules, null, null, null, null, null, null);
   }
 
   private static Map<String, RuleSpec> piiRules() {

@@ -157,6 +157,48 @@ class PiiScannerIT {
   }
 
   @Test
+  void looksInsideJsonbDocumentsAndFreeTextAndSuggestsARunnablePipeline() throws Exception {
+    ScanReport report;
+    try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA support");
+      s.execute("CREATE TABLE support.tickets (id int PRIMARY KEY, body text, payload jsonb)");
+      s.execute("INSERT INTO support.tickets SELECT g,"
+          + " CASE WHEN g % 5 = 0 THEN 'please call me at +1 555 0100 ' || lpad(g::text, 3, '0')"
+          + "   || ' or mail agent' || g || '@help.test, thanks' ELSE 'printer on floor 3 is out"
+          + " of paper again' END,"
+          + " jsonb_build_object('channel', 'web', 'contact', jsonb_build_object('emails',"
+          + "   jsonb_build_array('user' || g || '@mail.test')), 'tags', jsonb_build_array('vip'))"
+          + " FROM generate_series(1, 200) g");
+      s.execute("ANALYZE support.tickets");
+      report = new PiiScanner().scan(c, new ScanRequest("prod-db", List.of("support"), 200),
+          () -> {});
+    }
+    ColumnFinding payload = report.findings().stream()
+        .filter(f -> f.column().equals("payload")).findFirst().orElseThrow();
+    assertEquals("json", payload.rule());
+    assertEquals(java.util.Map.of("$.contact.emails", "email"), payload.params(),
+        "the path of the e-mail leaves, not the channel or tags");
+    ColumnFinding body = report.findings().stream()
+        .filter(f -> f.column().equals("body")).findFirst().orElseThrow();
+    assertEquals("regex_replace", body.rule());
+    assertEquals("free_text:email+phone", body.kind());
+    assertEquals(40, body.matched(), "every fifth of 200 tickets");
+    String pipeline = report.suggestedPipeline();
+    assertTrue(pipeline.contains("id: prod-db-twin\n"), pipeline);
+    assertTrue(pipeline.contains("source: {connection: prod-db, schemas: [support]}"), pipeline);
+    assertTrue(pipeline.contains("verify: {mode: fail"), pipeline);
+    assertTrue(pipeline.contains("support.tickets.payload:"), pipeline);
+    assertTrue(pipeline.contains("'$.contact.emails': email"), pipeline);
+    assertFalse(pipeline.contains("@mail.test") || pipeline.contains("@help.test"), pipeline);
+    // the file passes the strict loader and the spec validator
+    dev.veil.workflows.spec.PipelineSpec spec = dev.veil.activities.config.SpecLoader.parseValid(
+        pipeline, dev.veil.activities.config.SpecFormat.YAML);
+    assertEquals("prod-db-twin", spec.id());
+    assertEquals(dev.veil.workflows.spec.VerifySpec.VerifyMode.fail, spec.verify().mode());
+    assertEquals("regex_replace", spec.rules().get("support.tickets.body").rule());
+  }
+
+  @Test
   void reportSuggestsFittingRulesAndHoldsNoSampledValue() throws Exception {
     ScanReport report;
     try (Connection c = TestPostgres.connect(db)) {

@@ -66,7 +66,7 @@ class SubsetIT {
 
   private static PipelineSpec spec(SubsetSpec subset) {
     return new PipelineSpec("subset", "v", null, 2, null, new SourceSpec("src", null),
-        new TargetSpec("tgt"), null, null, null, null, null, null, subset);
+        new TargetSpec("tgt"), null, null, null, null, null, null, subset, null);
   }
 
   private static Map<String, Root> roots(String table, String where) {

@@ -82,7 +82,7 @@ class ConsistentSnapshotIT {
   private static PipelineSpec spec(String id) {
     return new PipelineSpec(id, "v1", null, 2, null, new SourceSpec("src", List.of("public")),
         new TargetSpec("tgt"), new TablesSpec(null, null, null, 20_000L), Map.of(), null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   @Test

@@ -90,7 +90,7 @@ class DatabaseTwinIT {
 
   private static PipelineSpec spec(String id, TargetSpec target) {
     return new PipelineSpec(id, "v1", null, 2, null, new SourceSpec("src", RichSchema.SCHEMAS),
-        target, new TablesSpec(null, null, null, null), RULES, null, null, null, null, null);
+        target, new TablesSpec(null, null, null, null), RULES, null, null, null, null, null, null);
   }
 
   private static PipelineSpec spec(String id) {

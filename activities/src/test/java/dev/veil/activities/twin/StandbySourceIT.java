@@ -70,7 +70,7 @@ class StandbySourceIT {
           new TablesSpec(null, null, null, 2_000L),
           Map.of("public.customers.email", RuleSpec.of("email"),
               "public.orders.customer_email", RuleSpec.of("email")),
-          null, null, null, null, null);
+          null, null, null, null, null, null);
       RunSummary summary = harness.run(spec, "veil-run-standby-1");
 
       assertEquals(RunState.SUCCEEDED, summary.state(), String.valueOf(summary.warnings()));

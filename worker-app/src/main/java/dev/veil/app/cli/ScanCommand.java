@@ -80,7 +80,8 @@ public class ScanCommand extends VeilCommand {
       }
     }
     out.println();
-    out.println("# suggested rules (check them with: veil check <pipeline>)");
-    out.print(report.suggestedRules());
+    out.println("# suggested pipeline (save it under pipelines/, then: veil check <pipeline>)");
+    out.print(report.suggestedPipeline() != null ? report.suggestedPipeline()
+        : report.suggestedRules());
   }
 }

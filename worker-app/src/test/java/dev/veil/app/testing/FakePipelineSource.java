@@ -34,7 +34,7 @@ public final class FakePipelineSource implements PipelineSource {
         null,
         null,
         null,
-        null, null);
+        null, null, null);
   }
 
   public FakePipelineSource with(String id) {

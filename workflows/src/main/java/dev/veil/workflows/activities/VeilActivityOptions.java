@@ -98,6 +98,18 @@ public final class VeilActivityOptions {
           .setRetryOptions(QUICK_RETRIES)
           .build();
 
+  /**
+   * The leak check reads the identifying source columns and every build table once: as long as
+   * the copy at worst. Heartbeats per batch; waits for its cancellation to complete.
+   */
+  public static final ActivityOptions VERIFY =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(6))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
+          .setRetryOptions(QUICK_RETRIES)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
   /** Dropping staging must happen even after a failure: retried many times. */
   public static final ActivityOptions DISCARD =
       ActivityOptions.newBuilder()

@@ -10,6 +10,7 @@ import dev.veil.workflows.activities.TargetActivities;
 import dev.veil.workflows.activities.TaskActivities;
 import dev.veil.workflows.activities.TwinActivities;
 import dev.veil.workflows.activities.VeilActivityOptions;
+import dev.veil.workflows.activities.VerifyActivities;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
@@ -22,6 +23,10 @@ import dev.veil.workflows.report.RunEvent;
 import dev.veil.workflows.report.RunEventType;
 import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.TableMode;
+import dev.veil.workflows.spec.VerifySpec;
+import dev.veil.workflows.verify.LeakCheckRequest;
+import dev.veil.workflows.verify.LeakCheckResult;
+import dev.veil.workflows.verify.LeakFinding;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -72,6 +77,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.SWAP);
   private final TwinActivities discardBuild =
       Workflow.newActivityStub(TwinActivities.class, VeilActivityOptions.DISCARD);
+  private final VerifyActivities verify =
+      Workflow.newActivityStub(VerifyActivities.class, VeilActivityOptions.VERIFY);
   private final SnapshotActivities snapshots =
       Workflow.newActivityStub(SnapshotActivities.class, VeilActivityOptions.HOLD_SNAPSHOT);
 
@@ -80,6 +87,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
    * rename. Histories recorded before it (staging schema, table swap) replay on the old path.
    */
   private static final String TWIN_CHANGE = "database-twin";
+  /** The leak check between the build and the swap; runs recorded before it swap unchecked. */
+  private static final String LEAK_CHECK_CHANGE = "leak-check";
   /** Snapshots lost in a row before the run gives up. */
   static final int MAX_EPOCHS = 5;
 
@@ -190,6 +199,10 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
 
     state = RunState.FINALIZING;
     buildTwin.buildTwin(plan);
+    if (Workflow.getVersion(LEAK_CHECK_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        != Workflow.DEFAULT_VERSION) {
+      checkLeaks(spec.effectiveVerify());
+    }
     // Once the swap starts it runs to the end, so a cancel cannot leave the target between two
     // states. The replaced twin waits aside until the run knows its outcome: a cancel that came
     // meanwhile puts it back (CANCELLED means the old twin is exactly as it was), otherwise it is
@@ -201,6 +214,32 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       throw new CanceledFailure("cancelled during the swap: the old twin was put back");
     }
     Workflow.newDetachedCancellationScope(() -> swapTwin.finishSwap(plan)).run();
+  }
+
+  /**
+   * The leak check (it also releases the source snapshot, so it runs even when the policy is
+   * off). On {@code fail} findings end the run here: the failure path drops the build database and
+   * the old twin stays; on {@code warn} they become warnings. Messages carry names and counts only.
+   */
+  private void checkLeaks(VerifySpec policy) {
+    LeakCheckResult result = verify.checkLeaks(new LeakCheckRequest(plan, policy));
+    if (result.clean()) {
+      return;
+    }
+    List<String> found = new ArrayList<>();
+    for (LeakFinding finding : result.findings()) {
+      found.add(finding.describe());
+    }
+    String findings = String.join("; ", found);
+    if (policy.mode() == VerifySpec.VerifyMode.fail) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "leak check: personal data reached the new twin, which is dropped (the old twin is"
+              + " unchanged): " + findings,
+          FailureTypes.LEAK_FOUND);
+    }
+    log.warn("leak check found personal data (mode warn) pipeline={} run={} findings={}",
+        pipelineId, runId, result.findings().size());
+    warnings = append(warnings, "leak check (mode warn): " + findings);
   }
 
   /**

@@ -12,6 +12,8 @@ import java.util.List;
  * @param columns columns looked at
  * @param findings likely personal-data columns, most confident first
  * @param suggestedRules YAML {@code rules:} block for the findings
+ * @param suggestedPipeline a complete pipeline file around those rules (source, target, verify),
+ *     ready for {@code veil check}
  */
 public record ScanReport(
     String connection,
@@ -19,4 +21,5 @@ public record ScanReport(
     int tables,
     int columns,
     List<ColumnFinding> findings,
-    String suggestedRules) {}
+    String suggestedRules,
+    String suggestedPipeline) {}

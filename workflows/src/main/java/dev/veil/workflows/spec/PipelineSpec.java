@@ -24,6 +24,7 @@ import java.util.Map;
  * @param nodeSelector pod node selector for the kubernetes executor
  * @param tolerations pod tolerations for the kubernetes executor
  * @param subset optional subset that keeps every foreign key whole
+ * @param verify the leak check before the swap (default: mode fail, sample 100, minLength 5)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,7 +42,8 @@ public record PipelineSpec(
     ResourcesSpec resources,
     Map<String, String> nodeSelector,
     List<Toleration> tolerations,
-    SubsetSpec subset) {
+    SubsetSpec subset,
+    VerifySpec verify) {
 
   public static final int DEFAULT_MAX_ACTIVE_TASKS = 4;
 
@@ -65,9 +67,13 @@ public record PipelineSpec(
     return unmatchedColumns == null ? UnmatchedColumns.passthrough : unmatchedColumns;
   }
 
+  public VerifySpec effectiveVerify() {
+    return verify == null ? VerifySpec.DEFAULTS : verify.withDefaults();
+  }
+
   /** Returns this spec with {@link #version} replaced. */
   public PipelineSpec withVersion(String newVersion) {
     return new PipelineSpec(id, newVersion, schedule, maxActiveTasks, executor, source, target,
-        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset);
+        tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset, verify);
   }
 }

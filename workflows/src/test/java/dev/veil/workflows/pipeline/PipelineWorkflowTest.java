@@ -79,7 +79,7 @@ class PipelineWorkflowTest {
         null,
         null,
         null,
-        null, null);
+        null, null, null);
   }
 
   private WorkflowExecution start(PipelineSpec spec) {

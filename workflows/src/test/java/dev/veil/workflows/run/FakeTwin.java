@@ -3,9 +3,13 @@ package dev.veil.workflows.run;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.SnapshotActivities;
 import dev.veil.workflows.activities.TwinActivities;
+import dev.veil.workflows.activities.VerifyActivities;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SnapshotInfo;
 import dev.veil.workflows.plan.SwapResult;
+import dev.veil.workflows.verify.LeakCheckRequest;
+import dev.veil.workflows.verify.LeakCheckResult;
+import dev.veil.workflows.verify.LeakFinding;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -16,9 +20,10 @@ import java.util.function.BooleanSupplier;
 /**
  * The build database and the snapshot holder, faked: records every call in order, drops the
  * "database" (making {@link FakeTaskActivities}' running tasks fail) on discard, holds the
- * snapshot until the build releases it, and can lose the snapshot on cue.
+ * snapshot until the leak check releases it, finds the leaks it is told to, and can lose the
+ * snapshot on cue.
  */
-final class FakeTwin implements TwinActivities, SnapshotActivities {
+final class FakeTwin implements TwinActivities, SnapshotActivities, VerifyActivities {
 
   private final FakeTaskActivities tasks;
   private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -27,6 +32,8 @@ final class FakeTwin implements TwinActivities, SnapshotActivities {
   private volatile int losses;
   private volatile BooleanSupplier swapMayEnd = () -> true;
   private final AtomicBoolean swapping = new AtomicBoolean();
+  private volatile List<LeakFinding> leaks = List.of();
+  private volatile LeakCheckRequest leakCheck;
 
   FakeTwin(FakeTaskActivities tasks) {
     this.tasks = tasks;
@@ -43,6 +50,17 @@ final class FakeTwin implements TwinActivities, SnapshotActivities {
   FakeTwin swapWaitsFor(BooleanSupplier condition) {
     this.swapMayEnd = condition;
     return this;
+  }
+
+  /** The leak check finds these. */
+  FakeTwin leaks(LeakFinding... findings) {
+    this.leaks = List.of(findings);
+    return this;
+  }
+
+  /** The last leak check's request, or null. */
+  LeakCheckRequest leakCheck() {
+    return leakCheck;
   }
 
   boolean swapping() {
@@ -69,7 +87,14 @@ final class FakeTwin implements TwinActivities, SnapshotActivities {
   @Override
   public void buildTwin(RunPlan plan) {
     calls.add("buildTwin");
+  }
+
+  @Override
+  public LeakCheckResult checkLeaks(LeakCheckRequest request) {
+    calls.add("checkLeaks");
+    leakCheck = request;
     released = true;
+    return new LeakCheckResult(true, 1, 10, 2, 20, leaks, null);
   }
 
   @Override

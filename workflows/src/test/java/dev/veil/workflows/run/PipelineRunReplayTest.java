@@ -7,6 +7,7 @@ import static dev.veil.workflows.run.RunFixtures.plan;
 import static dev.veil.workflows.run.RunFixtures.spec;
 import static dev.veil.workflows.run.RunFixtures.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 
@@ -17,10 +18,11 @@ import dev.veil.workflows.activities.TargetActivities;
 import dev.veil.workflows.plan.ChunkRange;
 import dev.veil.workflows.plan.SwapResult;
 import dev.veil.workflows.spec.TableMode;
+import dev.veil.workflows.verify.LeakFinding;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
@@ -54,6 +56,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class PipelineRunReplayTest {
 
   private static final String RECORD = "veil.recordHistories";
+  /** Recorded with the leak check between the build and the swap. */
+  private static final String LEAK_CHECK_SUCCESS =
+      "histories/pipeline-run-leak-check-success.json";
+  private static final String LEAK_FOUND = "histories/pipeline-run-leak-found.json";
+  /** Recorded before the leak check: the build is followed by the swap. */
   private static final String SUCCESS = "histories/pipeline-run-twin-success.json";
   private static final String CANCELLED = "histories/pipeline-run-twin-cancelled.json";
   private static final String SNAPSHOT_LOST = "histories/pipeline-run-twin-snapshot-lost.json";
@@ -63,7 +70,20 @@ class PipelineRunReplayTest {
 
   @Test
   @DisabledIfSystemProperty(named = RECORD, matches = "true")
-  void successfulRunReplays() throws Exception {
+  void successfulRunWithTheLeakCheckReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        history(LEAK_CHECK_SUCCESS), PipelineRunWorkflowImpl.class);
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void runStoppedByALeakReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(LEAK_FOUND), PipelineRunWorkflowImpl.class);
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RECORD, matches = "true")
+  void successfulRunRecordedBeforeTheLeakCheckReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(SUCCESS), PipelineRunWorkflowImpl.class);
   }
 
@@ -98,25 +118,17 @@ class PipelineRunReplayTest {
   @Test
   @EnabledIfSystemProperty(named = RECORD, matches = "true")
   void recordHistories() throws Exception {
-    record(SUCCESS, new FakeTaskActivities(), twin -> {}, run -> {
+    // The histories recorded before the leak check (SUCCESS, CANCELLED, SNAPSHOT_LOST) stay as
+    // they are: runs of that shape may still be in flight.
+    record(LEAK_CHECK_SUCCESS, new FakeTaskActivities(), twin -> {}, run -> {
       RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
       assertEquals(RunState.SUCCEEDED, summary.state());
     });
-    FakeTaskActivities cancellable =
-        new FakeTaskActivities().otherwise(FakeTaskActivities::untilCancelled);
-    record(CANCELLED, cancellable, twin -> {}, run -> {
-      WorkflowClient.start(run::run, PipelineRunInput.of(PIPELINE));
-      FakeTaskActivities.await("two tasks run", () -> cancellable.inFlight() == 2);
-      run.cancel(new CancelRequest("operator stopped it"));
-      RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
-      assertEquals(RunState.CANCELLED, summary.state());
-    });
-    FakeTaskActivities losing = new FakeTaskActivities();
-    record(SNAPSHOT_LOST, losing, twin -> twin.loseSnapshot(1, () -> losing.seen().size() >= 2),
-        run -> {
-          RunSummary summary = run.run(PipelineRunInput.of(PIPELINE));
-          assertEquals(RunState.SUCCEEDED, summary.state());
-        });
+    record(LEAK_FOUND, new FakeTaskActivities(),
+        twin -> twin.leaks(new LeakFinding("public.orders.customer_email", 12,
+            LeakFinding.SOURCE_VALUE, "public.customers.email")),
+        run -> assertThrows(WorkflowFailedException.class,
+            () -> run.run(PipelineRunInput.of(PIPELINE))));
   }
 
   @FunctionalInterface

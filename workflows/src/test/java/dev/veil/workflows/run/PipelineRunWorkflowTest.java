@@ -29,7 +29,10 @@ import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SwapResult;
 import dev.veil.workflows.plan.TablePlan;
+import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.TableMode;
+import dev.veil.workflows.spec.VerifySpec;
+import dev.veil.workflows.verify.LeakFinding;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -124,10 +127,10 @@ class PipelineRunWorkflowTest {
     assertEquals(4 * (100 + 110 + 120), summary.rows());
     assertEquals(
         Set.of("createBuildDatabase#1", "holdSnapshot#1", "loadSchema#1", "buildTwin",
-            "swapTwin", "finishSwap"),
+            "checkLeaks", "swapTwin", "finishSwap"),
         Set.copyOf(twin.calls()), "one epoch, one snapshot, one swap, nothing discarded");
-    assertEquals(List.of("buildTwin", "swapTwin", "finishSwap"),
-        twin.calls().subList(twin.calls().size() - 3, twin.calls().size()));
+    assertEquals(List.of("buildTwin", "checkLeaks", "swapTwin", "finishSwap"),
+        twin.calls().subList(twin.calls().size() - 4, twin.calls().size()));
     tasks.seen().forEach(t -> {
       assertEquals(plan.buildDatabase(), t.targetDatabase(), t.taskId());
       assertEquals(1, t.epoch(), t.taskId());
@@ -182,6 +185,54 @@ class PipelineRunWorkflowTest {
     assertEquals(1, count(twin.calls(), "discardBuild"), twin.calls().toString());
     assertFalse(twin.calls().contains("swapTwin"));
     assertEquals(RunState.CANCELLED, run.progress().state());
+  }
+
+  @Test
+  void leakFoundStopsTheRunBeforeTheSwapAndDropsTheBuildDatabase() {
+    planned(plan(2, table("orders", 1, 1000), table("customers", 1, 1000)));
+    twin.leaks(
+        new LeakFinding("public.orders.customer_email", 1204, LeakFinding.SOURCE_VALUE,
+            "public.customers.email"),
+        new LeakFinding("public.orders.notes", 3, "phone", null));
+
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class,
+            () -> newRun().run(PipelineRunInput.of(PIPELINE)));
+
+    ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(FailureTypes.LEAK_FOUND, failure.getType());
+    String message = failure.getOriginalMessage();
+    assertTrue(message.contains(
+        "public.orders.customer_email: 1,204 source values of public.customers.email"), message);
+    assertTrue(message.contains("public.orders.notes: 3 values that look like phone"), message);
+    assertEquals(VerifySpec.VerifyMode.fail, twin.leakCheck().verify().mode(), "default policy");
+    List<String> calls = twin.calls();
+    assertTrue(calls.indexOf("checkLeaks") > calls.indexOf("buildTwin"), calls.toString());
+    assertTrue(calls.contains("discardBuild"), calls.toString());
+    assertFalse(calls.contains("swapTwin"), "the old twin stays: " + calls);
+  }
+
+  @Test
+  void leakFoundInWarnModeSwapsAndReportsTheFindingsAsWarnings() {
+    PipelineSpec base = spec();
+    when(config.fetchPipeline(PIPELINE)).thenReturn(new PipelineSpec(base.id(), base.version(),
+        base.schedule(), base.maxActiveTasks(), base.executor(), base.source(), base.target(),
+        base.tables(), base.rules(), base.unmatchedColumns(), base.resources(),
+        base.nodeSelector(), base.tolerations(), null,
+        new VerifySpec(VerifySpec.VerifyMode.warn, 10.0, null)));
+    planned(plan(2, table("orders", 1, 1000)));
+    twin.leaks(new LeakFinding("public.orders.meta", 7, "email", null));
+
+    RunSummary summary = newRun().run(PipelineRunInput.of(PIPELINE));
+
+    assertEquals(RunState.SUCCEEDED, summary.state());
+    assertTrue(summary.warnings().stream().anyMatch(
+        w -> w.contains("public.orders.meta: 7 values that look like email")),
+        summary.warnings().toString());
+    assertEquals(new VerifySpec(VerifySpec.VerifyMode.warn, 10.0, 5), twin.leakCheck().verify(),
+        "defaults filled in");
+    assertEquals(List.of("buildTwin", "checkLeaks", "swapTwin", "finishSwap"),
+        twin.calls().subList(twin.calls().size() - 4, twin.calls().size()));
   }
 
   @Test

@@ -46,7 +46,7 @@ final class RunFixtures {
         null,
         null,
         null,
-        null, null);
+        null, null, null);
   }
 
   static RunPlan plan(int maxActiveTasks, TablePlan... tables) {

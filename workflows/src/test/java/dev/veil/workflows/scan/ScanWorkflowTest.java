@@ -33,7 +33,7 @@ class ScanWorkflowTest {
   private static final ScanReport REPORT = new ScanReport("prod", List.of("public"), 2, 9,
       List.of(new ColumnFinding("public.users", "email", "text", "email", "email", Map.of(), 1.0,
           100, 100, List.of("name", "content"))),
-      "rules:\n  public.users.email: {rule: email}\n");
+      "rules:\n  public.users.email: {rule: email}\n", null);
 
   @Test
   void returnsTheActivitysReport(TestWorkflowEnvironment env, Worker worker,
