@@ -46,7 +46,10 @@ final class RunFixtures {
         null,
         null,
         null,
-        null, null, null);
+        null, null,
+        // the leak check on, as a pipeline that asks for it (the default is off for now)
+        new dev.veil.workflows.spec.VerifySpec(
+            dev.veil.workflows.spec.VerifySpec.VerifyMode.fail, null, null));
   }
 
   static RunPlan plan(int maxActiveTasks, TablePlan... tables) {
