@@ -254,7 +254,7 @@ class SpecValidatorTest {
     assertEquals(List.of(
         "maxActiveTasks: expected an integer",
         "shedule: unknown field (allowed: id, version, schedule, maxActiveTasks, executor, source,"
-            + " target, tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset)",
+            + " target, tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset, verify)",
         "tables.options.public.a.wher: unknown field (allowed: where, sample, mode)",
         "tables.options.public.a.sample: expected a number"), problems);
   }
