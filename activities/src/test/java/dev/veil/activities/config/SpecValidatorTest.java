@@ -49,7 +49,7 @@ class SpecValidatorTest {
         invalid("unknown top-level field", VALID + "shedule: '0 3 * * *'\n",
             "shedule: unknown field (allowed: id, version, schedule, maxActiveTasks, executor,"
                 + " source, target, tables, rules, unmatchedColumns, resources, nodeSelector,"
-                + " tolerations, subset)"),
+                + " tolerations, subset, verify)"),
         invalid("unknown table option", VALID + "tables:\n  options:\n    public.orders: {wher: x > 1}\n",
             "tables.options.public.orders.wher: unknown field (allowed: where, sample, mode)"),
         invalid("maxActiveTasks not a number", VALID + "maxActiveTasks: two\n",
@@ -254,7 +254,8 @@ class SpecValidatorTest {
     assertEquals(List.of(
         "maxActiveTasks: expected an integer",
         "shedule: unknown field (allowed: id, version, schedule, maxActiveTasks, executor, source,"
-            + " target, tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset, verify)",
+            + " target, tables, rules, unmatchedColumns, resources, nodeSelector, tolerations, subset,"
+            + " verify)",
         "tables.options.public.a.wher: unknown field (allowed: where, sample, mode)",
         "tables.options.public.a.sample: expected a number"), problems);
   }
