@@ -103,7 +103,7 @@ public final class CopyBench {
     VeilRun cold;
     try (VeilSession veil =
         new VeilSession(pg, rows, workerHeap, maxActive, chunkRows,
-            rulesYaml(rules) + "\nverify: {mode: off}")) {
+            rulesYaml(rules) + "\nverify: {mode: \"off\"}")) {
       cold = veil.run();
       report("veil pipeline run, cold (first run of a new worker)", cold, rows);
       for (int i = 0; i < pairs; i++) {
