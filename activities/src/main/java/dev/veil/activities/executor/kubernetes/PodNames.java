@@ -39,8 +39,11 @@ public final class PodNames {
    */
   public static String podName(TableTask task, int attempt) {
     String table = dnsPart(task.table(), 24);
-    return "veil-" + (table.isEmpty() ? "" : table + "-") + hash(task.runId() + "/" + task.taskId(), 12)
-        + "-a" + attempt;
+    // a copy that starts over under a new snapshot (epoch 2+) gets pods of its own: a pod of the
+    // earlier epoch wrote into a build database that is gone
+    String epoch = task.epoch() > 1 ? "/e" + task.epoch() : "";
+    return "veil-" + (table.isEmpty() ? "" : table + "-")
+        + hash(task.runId() + "/" + task.taskId() + epoch, 12) + "-a" + attempt;
   }
 
   /** Labels every pod of the task carries. */
