@@ -63,8 +63,8 @@ class TaskQueueScaleOutIT {
     try (Connection c = TestPostgres.connect(source);
         TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false)) {
       SampleSchema.create(c, 12000);
-      // 12 customer chunks of ~1 s each; the run allows more at once than both workers have
-      // slots, so the rest waits in the task queue
+      // 12 customer chunks; the run allows more at once than both workers have slots, so the
+      // rest waits in the task queue
       Files.writeString(
           pipelines.resolve("scale.yaml"),
           String.join(
@@ -73,11 +73,9 @@ class TaskQueueScaleOutIT {
               "maxActiveTasks: 8",
               "executor: {heartbeatTimeoutSeconds: 5}",
               "source: {connection: src, schemas: [public]}",
-              "target: {connection: tgt, schema: public}",
+              "target: {connection: tgt}",
               "tables:",
               "  chunkRows: 1000",
-              "  options:",
-              "    public.customers: {where: \"pg_sleep(0.001) IS NOT NULL\"}",
               "rules:",
               "  public.customers.email: {rule: email}",
               "  public.orders.customer_email: {rule: email}",
@@ -139,7 +137,7 @@ class TaskQueueScaleOutIT {
         }
       }
       TestPostgres.dropDatabase(source);
-      TestPostgres.dropDatabase(target);
+      TestPostgres.dropDatabases(target.database());
     }
   }
 

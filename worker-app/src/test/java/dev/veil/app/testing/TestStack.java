@@ -113,7 +113,6 @@ public final class TestStack implements AutoCloseable {
         schemas: [public]
       target:
         connection: test-target
-        schema: public
       tables:
         include:
           - public.*
