@@ -45,7 +45,7 @@ class ValuesTemplateTest {
         pipelines.resolve("crm.json"),
         """
         {"source": {"connection": "crm-replica"},
-         "target": {"connection": "demo-target", "schema": "crm"},
+         "target": {"connection": "demo-target"},
          "rules": {"public.accounts.email": {"rule": "email", "domain": "example.org"}}}
         """);
     config = directory.resolve("veil.yml");

@@ -156,7 +156,16 @@ public final class FakeActivities {
     }
   }
 
-  final class Twin implements TwinActivities, SnapshotActivities {
+  final class Twin implements TwinActivities, SnapshotActivities,
+      dev.veil.workflows.activities.VerifyActivities {
+    @Override
+    public dev.veil.workflows.verify.LeakCheckResult checkLeaks(
+        dev.veil.workflows.verify.LeakCheckRequest request) {
+      count("checkLeaks");
+      released = true;
+      return new dev.veil.workflows.verify.LeakCheckResult(false, 0, 0, 0, 0, List.of(), null);
+    }
+
     @Override
     public void createBuildDatabase(RunPlan plan, int epoch) {
       count("createBuildDatabase");
