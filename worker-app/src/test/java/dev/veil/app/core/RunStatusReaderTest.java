@@ -98,7 +98,7 @@ class RunStatusReaderTest {
     assertEquals(Outcome.CANCELLED, status.outcome());
     assertEquals("COMPLETED", status.workflowStatus());
     assertTrue(status.error().contains("maintenance window"), status.error());
-    assertEquals(1, temporal.activities.calls.get("discard"));
+    assertEquals(1, temporal.activities.calls.get("discardBuild"));
   }
 
   @Test
