@@ -81,7 +81,8 @@ class CheckAndScanCommandsIT {
     Result result = CliRunner.run("check", "shop", "-c", stack.config.toString());
     assertEquals(0, result.code(), result.toString());
     String out = result.out();
-    assertTrue(out.contains("pipeline shop: 2 tables from test-source into test-target"), out);
+    assertTrue(out.contains("pipeline shop: 2 tables from test-source (schemas public) into database "), out);
+    assertTrue(out.contains(" of test-target\n"), out);
     assertTrue(out.matches("(?s).*\\n  email +text +email\\n.*"), out);
     assertTrue(out.matches("(?s).*\\n  last_name +text +hash \\{length: 12}\\n.*"), out);
     assertTrue(out.matches("(?s).*\\n  city +text +passthrough\\n.*"), out);
