@@ -189,7 +189,8 @@ public final class Planner {
       List<ChunkRange> chunks =
           mode == TableMode.schema
               ? List.of()
-              : chunks(full, chunkRows, tidRanges && sample == null);
+              : chunks(full, chunkRows, spec.effectiveMaxActiveTasks(),
+                  tidRanges && sample == null);
       tables.add(
           new TablePlan(
               full.schema(),
@@ -720,14 +721,18 @@ public final class Planner {
 
   /**
    * Page ranges of roughly {@code chunkRows} rows; the last one is open-ended so rows on pages
-   * added since the last ANALYZE are copied too.
+   * added since the last ANALYZE are copied too. A table of more chunks than the run copies at once
+   * ({@code parallel}) gets a multiple of {@code parallel}, so that the last wave of chunks is not
+   * one straggler copying alone while the other slots idle: rounded down while chunks stay within a
+   * quarter above {@code chunkRows}, else up.
    */
-  static List<ChunkRange> chunks(Table t, long chunkRows, boolean splittable) {
+  static List<ChunkRange> chunks(Table t, long chunkRows, int parallel, boolean splittable) {
     long rows = t.estimatedRows();
     if (!splittable || rows <= chunkRows || t.pages() < 2) {
       return List.of(new ChunkRange(0, -1));
     }
-    int n = (int) Math.min(t.pages(), (rows + chunkRows - 1) / chunkRows);
+    int n = (int) Math.min(t.pages(), balanced((rows + chunkRows - 1) / chunkRows, rows,
+        chunkRows, parallel));
     long pagesPer = (t.pages() + n - 1) / n;
     List<ChunkRange> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -739,6 +744,15 @@ public final class Planner {
       }
     }
     return out;
+  }
+
+  /** {@code n} chunks rounded to a multiple of {@code parallel} (see {@link #chunks}). */
+  static long balanced(long n, long rows, long chunkRows, int parallel) {
+    if (parallel <= 1 || n <= parallel || n % parallel == 0) {
+      return n;
+    }
+    long down = n / parallel * parallel;
+    return rows <= down * chunkRows * 5 / 4 ? down : down + parallel;
   }
 
   /**

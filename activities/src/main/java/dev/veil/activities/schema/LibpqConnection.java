@@ -52,10 +52,29 @@ final class LibpqConnection {
 
   private final String connectionString;
   private final String password;
+  private final Map<String, String> settings;
 
-  private LibpqConnection(String connectionString, String password) {
+  private LibpqConnection(String connectionString, String password, Map<String, String> settings) {
     this.connectionString = connectionString;
     this.password = password;
+    this.settings = settings;
+  }
+
+  /**
+   * The same connection with server settings for its sessions ({@code PGOPTIONS="-c k=v …"}): a
+   * default that an {@code options} parameter of the connection overrides. Names and values are
+   * Veil's own (never user input); they must be plain words.
+   */
+  LibpqConnection withSettings(Map<String, String> settingsOrNull) {
+    if (settingsOrNull == null || settingsOrNull.isEmpty()) {
+      return this;
+    }
+    for (Map.Entry<String, String> e : settingsOrNull.entrySet()) {
+      if (!e.getKey().matches("[a-z_.]+") || !e.getValue().matches("[A-Za-z0-9_.]+")) {
+        throw new IllegalArgumentException("not a plain server setting: " + e.getKey());
+      }
+    }
+    return new LibpqConnection(connectionString, password, Map.copyOf(settingsOrNull));
   }
 
   /**
@@ -140,7 +159,7 @@ final class LibpqConnection {
     String password = settings.password() != null && !settings.password().isEmpty()
         ? settings.password()
         : props.get("password");
-    return new LibpqConnection(conninfo.toString(), password);
+    return new LibpqConnection(conninfo.toString(), password, Map.of());
   }
 
   /** The {@code --dbname} value: a libpq connection string without the password. */
@@ -161,6 +180,13 @@ final class LibpqConnection {
     environment.keySet().removeIf(k -> k.startsWith("PG"));
     if (password != null && !password.isEmpty()) {
       environment.put("PGPASSWORD", password);
+    }
+    if (!settings.isEmpty()) {
+      StringBuilder options = new StringBuilder();
+      new java.util.TreeMap<>(settings).forEach((k, v) ->
+          options.append(options.length() == 0 ? "" : " ").append("-c ").append(k).append('=')
+              .append(v));
+      environment.put("PGOPTIONS", options.toString());
     }
   }
 

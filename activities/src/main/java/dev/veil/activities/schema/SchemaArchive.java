@@ -188,20 +188,43 @@ public final class SchemaArchive {
       Predicate<TocEntry> include,
       boolean keepOwnership,
       Duration timeout) {
+    restore(tools, archive, null, target, database, section, jobs, include, keepOwnership, null,
+        timeout);
+  }
+
+  /**
+   * As the other {@code restore}, with the archive's table of contents when the caller listed it
+   * already ({@code tocOrNull}), and server settings for pg_restore's sessions ({@code
+   * settingsOrNull}, e.g. {@code maintenance_work_mem} for index builds), passed as {@code
+   * PGOPTIONS}: a default that an {@code options} parameter of the connection still overrides.
+   */
+  public static void restore(
+      PgTools tools,
+      Path archive,
+      List<TocEntry> tocOrNull,
+      ConnectionSettings target,
+      String database,
+      Section section,
+      int jobs,
+      Predicate<TocEntry> include,
+      boolean keepOwnership,
+      java.util.Map<String, String> settingsOrNull,
+      Duration timeout) {
     if (section == Section.DATA) {
       throw new IllegalArgumentException("the data section is Veil's copy, never pg_restore's");
     }
     Path listFile = null;
     try {
       if (include != null) {
-        List<TocEntry> entries = toc(tools, archive);
+        List<TocEntry> entries = tocOrNull != null ? tocOrNull : toc(tools, archive);
         List<TocEntry> kept = entries.stream().filter(include).toList();
         if (kept.size() < entries.size()) {
           listFile = Files.createTempFile("veil-restore-", ".list");
           Files.write(listFile, kept.stream().map(TocEntry::line).toList(), StandardCharsets.UTF_8);
         }
       }
-      LibpqConnection connection = LibpqConnection.of(target, database, "veil-pg_restore");
+      LibpqConnection connection = LibpqConnection.of(target, database, "veil-pg_restore")
+          .withSettings(settingsOrNull);
       List<String> command =
           restoreCommand(tools, connection, archive, section, jobs, listFile, keepOwnership);
       ToolRun.run(

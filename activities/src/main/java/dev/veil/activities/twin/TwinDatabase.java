@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,10 +63,17 @@ public final class TwinDatabase {
 
   private final ConnectionRegistry connections;
   private final Supplier<PgTools> tools;
+  private final Janitor janitor;
 
   public TwinDatabase(ConnectionRegistry connections, Supplier<PgTools> tools) {
     this.connections = connections;
     this.tools = tools;
+    this.janitor = new Janitor(this::maintenance);
+  }
+
+  /** Waits until the databases handed to the background drop are gone (for tests and shutdown). */
+  public boolean awaitRetiredDropped(Duration timeout) throws InterruptedException {
+    return janitor.awaitIdle(timeout);
   }
 
   /** The twin's database: the target connection's own. */
@@ -166,13 +174,21 @@ public final class TwinDatabase {
     try (PreparedStatement ps =
         admin.prepareStatement(
             "SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database')"
-                + " FROM pg_catalog.pg_database d WHERE d.datname LIKE ? AND d.datname <> ?")) {
+                + " FROM pg_catalog.pg_database d WHERE (d.datname LIKE ? OR d.datname LIKE ?"
+                + " OR d.datname LIKE ?) AND d.datname <> ?")) {
       ps.setString(1, TwinNames.buildPattern(plan.twinDatabase()));
-      ps.setString(2, plan.buildDatabase());
+      ps.setString(2, TwinNames.asidePattern(plan.twinDatabase()));
+      ps.setString(3, TwinNames.retiredPattern(plan.twinDatabase()));
+      ps.setString(4, plan.buildDatabase());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (TwinNames.markedForPipeline(rs.getString(2), plan.pipelineId())) {
-            dead.add(rs.getString(1));
+          String name = rs.getString(1);
+          String comment = rs.getString(2);
+          // a build database of a dead run, or a replaced twin whose background drop died with
+          // its worker; an aside still marked as a build (a swap in progress) is never touched
+          if (TwinNames.isBuild(plan.twinDatabase(), name) ? TwinNames.markedForPipeline(comment, plan.pipelineId())
+              : TwinNames.retiredMarker(plan.pipelineId()).equals(comment)) {
+            dead.add(name);
           }
         }
       }
@@ -206,7 +222,21 @@ public final class TwinDatabase {
    */
   public void loadSchema(RunPlan plan, int epoch, Heartbeat heartbeat)
       throws SQLException, IOException, InterruptedException {
+    try (Connection c = build(plan, "veil-twin")) {
+      if (stepDone(c, "pre-data")) {
+        // an earlier attempt did it all and its worker died before reporting: done, and the
+        // snapshot (which may have died with that worker) is not needed
+        return;
+      }
+    }
     String snapshotId = awaitSnapshot(plan, epoch, heartbeat);
+    try (Connection src = connections.open(plan.sourceConnection(),
+        RunSessions.applicationName(plan.runUid(), "schema"))) {
+      // a snapshot whose holder ended fails pg_dump with a bare tool error: ask first, so that
+      // the run starts a new epoch instead of failing
+      RunSessions.importSnapshot(src, snapshotId);
+      src.rollback();
+    }
     PgTools pg = tools.get();
     Path archive = Files.createTempFile("veil-schema-", ".dump");
     try {
@@ -215,9 +245,6 @@ public final class TwinDatabase {
           archive, TOOL_TIMEOUT);
       try (Connection c = build(plan, "veil-twin")) {
         c.setAutoCommit(false);
-        if (stepDone(c, "pre-data")) {
-          return;
-        }
         try (PreparedStatement ps =
             c.prepareStatement("INSERT INTO " + ARCHIVES + " (epoch, archive) VALUES (?, ?)"
                 + " ON CONFLICT (epoch) DO UPDATE SET archive = excluded.archive")) {
@@ -358,10 +385,13 @@ public final class TwinDatabase {
       Set<String> skippedFks = new HashSet<>(plan.skippedConstraints());
       ConnectionSettings target = connections.settings(plan.targetConnection());
       int jobs = Math.max(1, Math.min(plan.maxActiveTasks(), 8));
-      SchemaArchive.restore(pg, archive, target, plan.buildDatabase(),
+      // index builds sort in memory rather than on disk: the jobs share 256 MB, at least 64 MB
+      // each (pg_restore's sessions would have the server's default, 64 MB in all by default)
+      SchemaArchive.restore(pg, archive, toc, target, plan.buildDatabase(),
           Section.POST_DATA, jobs,
           entry -> !existing.contains(key(entry)) && !skipped(entry, skippedFks),
-          plan.twin().keepOwnership(), TOOL_TIMEOUT);
+          plan.twin().keepOwnership(),
+          Map.of("maintenance_work_mem", Math.max(64, 256 / jobs) + "MB"), TOOL_TIMEOUT);
       try (Connection c = build(plan, "veil-twin")) {
         c.setAutoCommit(false);
         SequenceValues.apply(c, sequences);
@@ -504,24 +534,44 @@ public final class TwinDatabase {
     }
   }
 
-  /** Drops the replaced twin, or keeps it as the previous twin ({@code keepPrevious}). */
+  /**
+   * Retires the replaced twin, or keeps it as the previous twin ({@code keepPrevious}, retiring
+   * the older previous one). A retired database is marked {@link TwinNames#retiredMarker} and
+   * dropped by the {@link Janitor} in the background: {@code DROP DATABASE} forces a checkpoint
+   * (it writes out the new twin's pages), which is housekeeping, not the run's critical path. If
+   * the worker dies before the drop, the pipeline's next run drops it ({@link #dropDeadBuilds}),
+   * as does {@code veil cleanup}.
+   */
   public void finishSwap(RunPlan plan) throws SQLException {
     String twin = plan.twinDatabase();
     String aside = TwinNames.aside(twin, plan.runUid());
-    try (Connection admin = maintenance(plan.targetConnection());
-        Statement s = admin.createStatement()) {
+    String retired;
+    try (Connection admin = maintenance(plan.targetConnection())) {
       if (!exists(admin, aside)) {
         return;
       }
+      String marker = literal(TwinNames.retiredMarker(plan.pipelineId()));
+      String previous = TwinNames.previous(twin);
+      retired = !plan.twin().keepPrevious() ? aside
+          : exists(admin, previous) ? TwinNames.retired(twin, plan.runUid()) : null;
+      inOneTransaction(admin, s -> {
+        if (plan.twin().keepPrevious()) {
+          if (retired != null) {
+            s.execute("ALTER DATABASE " + ident(previous) + " RENAME TO " + ident(retired));
+          }
+          s.execute("ALTER DATABASE " + ident(aside) + " RENAME TO " + ident(previous));
+        }
+        if (retired != null) {
+          s.execute("COMMENT ON DATABASE " + ident(retired) + " IS " + marker);
+        }
+      });
       if (plan.twin().keepPrevious()) {
-        String previous = TwinNames.previous(twin);
-        s.execute("DROP DATABASE IF EXISTS " + ident(previous) + " WITH (FORCE)");
-        s.execute("ALTER DATABASE " + ident(aside) + " RENAME TO " + ident(previous));
         log.info("previous twin kept pipeline={} run={} database={}", plan.pipelineId(),
             plan.runId(), previous);
-      } else {
-        s.execute("DROP DATABASE IF EXISTS " + ident(aside) + " WITH (FORCE)");
       }
+    }
+    if (retired != null) {
+      janitor.drop(plan.targetConnection(), retired, plan.pipelineId(), plan.runId());
     }
   }
 
@@ -537,19 +587,13 @@ public final class TwinDatabase {
         return; // the swap never happened (or was undone already)
       }
       terminateSessions(admin, twin);
-      admin.setAutoCommit(false);
-      try (Statement s = admin.createStatement()) {
+      boolean asideExists = exists(admin, aside);
+      inOneTransaction(admin, s -> {
         s.execute("ALTER DATABASE " + ident(twin) + " RENAME TO " + ident(plan.buildDatabase()));
-        if (exists(admin, aside)) {
+        if (asideExists) {
           s.execute("ALTER DATABASE " + ident(aside) + " RENAME TO " + ident(twin));
         }
-        admin.commit();
-      } catch (SQLException e) {
-        admin.rollback();
-        throw e;
-      } finally {
-        admin.setAutoCommit(true);
-      }
+      });
       if (exists(admin, twin)) {
         try (Statement s = admin.createStatement()) {
           s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS true");
@@ -612,6 +656,24 @@ public final class TwinDatabase {
             + " AND pid <> pg_catalog.pg_backend_pid()")) {
       ps.setString(1, database);
       ps.executeQuery().close();
+    }
+  }
+
+  /** Statements on the maintenance session that must happen together or not at all. */
+  private interface Statements {
+    void run(Statement s) throws SQLException;
+  }
+
+  private static void inOneTransaction(Connection admin, Statements work) throws SQLException {
+    admin.setAutoCommit(false);
+    try (Statement s = admin.createStatement()) {
+      work.run(s);
+      admin.commit();
+    } catch (SQLException e) {
+      admin.rollback();
+      throw e;
+    } finally {
+      admin.setAutoCommit(true);
     }
   }
 
@@ -720,9 +782,10 @@ public final class TwinDatabase {
     try (Connection admin = maintenance(targetConnection)) {
       try (PreparedStatement ps =
           admin.prepareStatement("SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE ?"
-              + " OR datname LIKE ?")) {
+              + " OR datname LIKE ? OR datname LIKE ?")) {
         ps.setString(1, TwinNames.buildPattern(twin));
         ps.setString(2, TwinNames.asidePattern(twin));
+        ps.setString(3, TwinNames.retiredPattern(twin));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             names.add(rs.getString(1));

@@ -19,6 +19,13 @@ public final class TwinNames {
     return withSuffix(twin, "__veil_b" + uid);
   }
 
+  /** Whether {@code database} is named as a build database of {@code twin}. */
+  public static boolean isBuild(String twin, String database) {
+    String example = build(twin, "000000000000");
+    return database.length() == example.length()
+        && database.startsWith(example.substring(0, example.length() - 12));
+  }
+
   /** Where {@code keepPrevious} keeps the replaced twin, for {@code veil rollback}. */
   public static String previous(String twin) {
     return withSuffix(twin, "__veil_prev");
@@ -28,6 +35,29 @@ public final class TwinNames {
   public static String aside(String twin, String runUid) {
     String uid = runUid == null ? "legacy" : runUid.replace("-", "").substring(0, 12);
     return withSuffix(twin, "__veil_o" + uid);
+  }
+
+  /**
+   * Where a run puts the older previous twin ({@code keepPrevious}) while it is dropped in the
+   * background.
+   */
+  public static String retired(String twin, String runUid) {
+    String uid = runUid == null ? "legacy" : runUid.replace("-", "").substring(0, 12);
+    return withSuffix(twin, "__veil_r" + uid);
+  }
+
+  /** The {@code LIKE} pattern of retired twins ({@link #retired}). */
+  public static String retiredPattern(String twin) {
+    return like(withSuffix(twin, "__veil_r")) + "%";
+  }
+
+  /**
+   * The comment that marks a replaced twin of {@code pipelineId} as to be dropped. Only such
+   * databases (and dead builds) are dropped by a later run: an aside that still carries a build
+   * marker belongs to a swap in progress.
+   */
+  public static String retiredMarker(String pipelineId) {
+    return "veil replaced twin of pipeline " + pipelineId + ", to be dropped";
   }
 
   /** The {@code LIKE} pattern of the build databases of a twin. */

@@ -1,12 +1,12 @@
 package dev.veil.activities.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.testing.SampleSchema;
 import dev.veil.activities.testing.TestPostgres;
 import dev.veil.activities.testing.WorkerMain;
+import dev.veil.activities.testing.WorkerProcess;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.PipelineRunInput;
 import dev.veil.workflows.run.PipelineRunWorkflow;
@@ -20,10 +20,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +51,8 @@ class WorkerCrashIT {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
-    Process first = null;
-    Process second = null;
+    WorkerProcess first = null;
+    WorkerProcess second = null;
     try (Connection c = TestPostgres.connect(source);
         TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false)) {
       SampleSchema.create(c, 6000);
@@ -74,7 +72,8 @@ class WorkerCrashIT {
               "  public.customers.email: {rule: email}",
               "  public.orders.customer_email: {rule: email}",
               ""));
-      first = startWorker(address, source, target, "public.customers#1");
+      first = WorkerProcess.start(address, source, target, pipelines,
+          Map.of(WorkerMain.HOLD_TASKS, "public.customers#1"));
 
       WorkflowServiceStubs service =
           WorkflowServiceStubs.newServiceStubs(
@@ -97,9 +96,8 @@ class WorkerCrashIT {
         return customers != null && customers.chunksDone() >= 1
             && customers.chunksDone() < customers.chunksTotal();
       });
-      first.destroyForcibly();
-      assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-      second = startWorker(address, source, target, "");
+      first.kill();
+      second = WorkerProcess.start(address, source, target, pipelines, Map.of());
 
       RunSummary summary = WorkflowStub.fromTyped(run).getResult(3, TimeUnit.MINUTES, RunSummary.class);
       assertEquals(RunState.SUCCEEDED, summary.state());
@@ -115,10 +113,9 @@ class WorkerCrashIT {
       }
       service.shutdown();
     } finally {
-      for (Process p : new Process[] {first, second}) {
+      for (WorkerProcess p : new WorkerProcess[] {first, second}) {
         if (p != null) {
-          p.destroyForcibly();
-          p.waitFor(30, TimeUnit.SECONDS);
+          p.close();
         }
       }
       TestPostgres.dropDatabase(source);
@@ -132,38 +129,6 @@ class WorkerCrashIT {
 
   private static TableProgress table(List<TableProgress> tables, String name) {
     return tables.stream().filter(t -> t.table().equals(name)).findFirst().orElse(null);
-  }
-
-  private Process startWorker(String address, ConnectionSettings source, ConnectionSettings target,
-      String heldTasks) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                WorkerMain.class.getName(), address, source.url(), target.url(), source.user(),
-                pipelines.toString())
-            .redirectErrorStream(true);
-    pb.environment().put(WorkerMain.HOLD_TASKS, heldTasks);
-    Process p = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null && !line.equals("READY")) {
-      // worker start-up log
-    }
-    assertEquals("READY", line, "worker did not start");
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // keep the pipe from filling up
-        }
-      } catch (java.io.IOException ignored) {
-        // the process was killed
-      }
-    });
-    drain.setDaemon(true);
-    drain.start();
-    return p;
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

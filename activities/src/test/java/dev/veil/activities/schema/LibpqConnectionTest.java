@@ -1,6 +1,7 @@
 package dev.veil.activities.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,18 @@ class LibpqConnectionTest {
     LibpqConnection.of(new ConnectionSettings("jdbc:postgresql://h/db", "u", null, Map.of()), null, "a")
         .applyTo(noPassword);
     assertNull(noPassword.get("PGPASSWORD"));
+  }
+
+  @Test
+  void serverSettingsGoToPgoptionsAndOnlyPlainOnesAreAccepted() {
+    LibpqConnection c =
+        LibpqConnection.of(new ConnectionSettings("jdbc:postgresql://h/db", "u", null, Map.of()), null, "a")
+            .withSettings(Map.of("maintenance_work_mem", "128MB", "synchronous_commit", "off"));
+    Map<String, String> env = new HashMap<>(Map.of("PGOPTIONS", "-c inherited=1"));
+    c.applyTo(env);
+    assertEquals("-c maintenance_work_mem=128MB -c synchronous_commit=off", env.get("PGOPTIONS"));
+    assertThrows(IllegalArgumentException.class,
+        () -> c.withSettings(Map.of("work_mem", "1MB -c statement_timeout=1")));
   }
 
   @Test

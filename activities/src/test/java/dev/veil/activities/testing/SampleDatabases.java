@@ -44,9 +44,12 @@ public final class SampleDatabases implements AutoCloseable {
     TestPostgres.dropDatabases(target.database());
   }
 
-  /** Databases on the test server made for the target's twin, besides the twin itself. */
+  /**
+   * Databases on the test server made for the target's twin, besides the twin itself, once the
+   * background drop of replaced twins is done ({@link TestPostgres#databasesAroundSettled}).
+   */
   public List<String> leftovers() throws SQLException {
-    return TestPostgres.databasesLike(target.database() + "\\_\\_veil\\_%");
+    return TestPostgres.databasesAroundSettled(target.database());
   }
 
   @Override

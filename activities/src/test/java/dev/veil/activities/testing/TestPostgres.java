@@ -106,6 +106,30 @@ public final class TestPostgres {
     }
   }
 
+  /**
+   * Veil's databases around {@code twin} ({@code <twin>__veil_…}) once replaced twins are dropped:
+   * a run hands its replaced twin to a background drop and succeeds without waiting for it, so this
+   * waits (up to a minute) while any replaced or retired twin ({@code __veil_o…}, {@code
+   * __veil_r…}) is still there. Build databases are returned at once: none may outlive its run.
+   */
+  public static List<String> databasesAroundSettled(String twin) throws SQLException {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+    while (true) {
+      List<String> names = databasesLike(twin + "\\_\\_veil\\_%");
+      boolean dropping = names.stream()
+          .anyMatch(n -> n.startsWith(twin + "__veil_o") || n.startsWith(twin + "__veil_r"));
+      if (!dropping || System.nanoTime() > deadline) {
+        return names;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return names;
+      }
+    }
+  }
+
   /** Names of the test server's databases matching a {@code LIKE} pattern. */
   public static List<String> databasesLike(String pattern) throws SQLException {
     List<String> out = new java.util.ArrayList<>();

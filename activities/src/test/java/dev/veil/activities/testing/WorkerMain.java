@@ -36,6 +36,14 @@ public final class WorkerMain {
   /** Environment variable: task ids this worker holds at a gate (comma-separated). */
   public static final String HOLD_TASKS = "VEIL_TEST_HOLD_TASKS";
 
+  /**
+   * Environment variable: an activity type (e.g. {@code SwapTwin}) this worker runs to the end and
+   * then holds for ever instead of reporting, printing {@code HELD <type>}: killing the worker then
+   * is a crash after the step's work and before Temporal heard of it, the case a retry must treat
+   * as done already.
+   */
+  public static final String HOLD_ACTIVITY = "VEIL_TEST_HOLD_ACTIVITY";
+
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -44,7 +52,11 @@ public final class WorkerMain {
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(args[0]).build());
     WorkflowClient client = WorkflowClient.newInstance(service);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    String heldActivity = System.getenv().getOrDefault(HOLD_ACTIVITY, "");
+    WorkerFactory factory = WorkerFactory.newInstance(client,
+        io.temporal.worker.WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new HoldAfter(heldActivity))
+            .build());
     // Temporal's test server: without this a workflow stalls after its worker dies (DESIGN §4)
     Worker worker =
         factory.newWorker(
@@ -80,6 +92,44 @@ public final class WorkerMain {
     System.out.println("READY");
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /** Runs the activity type it names, then prints {@code HELD <type>} and never returns. */
+  private static final class HoldAfter extends io.temporal.common.interceptors.WorkerInterceptorBase {
+    private final String activityType;
+
+    HoldAfter(String activityType) {
+      this.activityType = activityType;
+    }
+
+    @Override
+    public io.temporal.common.interceptors.ActivityInboundCallsInterceptor interceptActivity(
+        io.temporal.common.interceptors.ActivityInboundCallsInterceptor next) {
+      return new io.temporal.common.interceptors.ActivityInboundCallsInterceptor() {
+        private String type;
+
+        @Override
+        public void init(io.temporal.activity.ActivityExecutionContext context) {
+          type = context.getInfo().getActivityType();
+          next.init(context);
+        }
+
+        @Override
+        public ActivityOutput execute(ActivityInput input) {
+          ActivityOutput output = next.execute(input);
+          if (type.equals(activityType)) {
+            System.out.println("HELD " + type);
+            System.out.flush();
+            try {
+              Thread.currentThread().join();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return output;
+        }
+      };
+    }
   }
 
   /** Prints each task's start (with how many run at once) and end, for the parent test. */

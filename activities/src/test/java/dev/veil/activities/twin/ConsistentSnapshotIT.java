@@ -119,10 +119,18 @@ class ConsistentSnapshotIT {
     PipelineRunWorkflow run = harness.stub("veil-run-gated-bank-1");
     WorkflowClient.start(run::run, PipelineRunInput.of("gated-bank"));
     harness.gate().awaitWaiting();
-    try (Connection admin = TestPostgres.connect(source)) {
-      // the connection that holds the exported snapshot dies, as it would with its worker
-      assertEquals(1, scalar(admin, "SELECT count(pg_terminate_backend(pid))"
-          + " FROM pg_stat_activity WHERE application_name LIKE 'veil-%-snapshot'"));
+    String runUid = WorkflowStub.fromTyped(run).getExecution().getRunId();
+    try (Connection admin = TestPostgres.connect(source);
+        java.sql.PreparedStatement ps = admin.prepareStatement(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE application_name = ?")) {
+      // the connection that holds this run's exported snapshot dies, as it would with its worker
+      // (the holder of the class's earlier run may still be ending: runs do not wait for it)
+      ps.setString(1, dev.veil.activities.snapshot.RunSessions.applicationName(runUid, "snapshot"));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertEquals(1, rs.getLong(1));
+      }
     }
     awaitCondition("the first epoch's build database is dropped", this::noBuildDatabase);
     harness.gate().open();

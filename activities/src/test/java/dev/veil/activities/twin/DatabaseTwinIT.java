@@ -202,6 +202,38 @@ class DatabaseTwinIT {
   }
 
   @Test
+  void aReplacedTwinADeadWorkerDidNotDropGoesAtTheNextRunButAnAsideOfASwapInProgressStays()
+      throws Exception {
+    harness.run(spec("janitor"), "veil-run-janitor-1");
+    // what a worker killed before its background drop leaves: a replaced twin marked to be dropped
+    String retired = TwinNames.retired(twin.database(), "0123456789ab-dead");
+    // and what must never be dropped: the old twin set aside by a swap that is still running
+    // (it still carries its build marker; an undo would put it back)
+    String inSwap = TwinNames.aside(twin.database(), "ba9876543210-live");
+    try (Connection admin = TestPostgres.admin();
+        Statement s = admin.createStatement()) {
+      s.execute("CREATE DATABASE \"" + retired + "\"");
+      s.execute("COMMENT ON DATABASE \"" + retired + "\" IS '"
+          + TwinNames.retiredMarker("janitor") + "'");
+      s.execute("CREATE DATABASE \"" + inSwap + "\"");
+      s.execute("COMMENT ON DATABASE \"" + inSwap + "\" IS '"
+          + TwinNames.marker("janitor", "ba9876543210-live") + "'");
+    }
+    harness.run(spec("janitor"), "veil-run-janitor-2");
+    awaitCondition("only the aside of the swap in progress is left", () -> {
+      try {
+        return TestPostgres.databasesLike(twin.database() + "\\_\\_veil\\_%")
+            .equals(List.of(inSwap));
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    try (Connection dst = TestPostgres.connect(twin)) {
+      assertEquals(1L, scalar(dst, "SELECT count(*) FROM _veil.run WHERE run_id = 'veil-run-janitor-2'"));
+    }
+  }
+
+  @Test
   void aKeptPreviousTwinRollsBackAndASecondRollbackUndoesTheFirst() throws Exception {
     TargetSpec keep = new TargetSpec("tgt", null, true, null, null, null);
     harness.run(spec("roll", keep), "veil-run-roll-1");
@@ -218,6 +250,11 @@ class DatabaseTwinIT {
       assertEquals(2L, notes(), "the first run's twin is back");
       twins.rollback("tgt", 5, true, Heartbeat.NONE);
       assertEquals(3L, notes(), "and the second rollback swaps the newer one back");
+      // a third run keeps the current twin as the previous one and retires the older previous
+      harness.run(spec("roll", keep), "veil-run-roll-3");
+      assertEquals(List.of(), leftovers(), "the older previous twin was dropped");
+      assertEquals(List.of(TwinNames.previous(twin.database())),
+          TestPostgres.databasesLike(twin.database() + "\\_\\_veil\\_%"));
     } finally {
       try (Connection src = TestPostgres.connect(source);
           Statement s = src.createStatement()) {
@@ -304,7 +341,7 @@ class DatabaseTwinIT {
 
   /** Databases Veil made around the twin, other than a kept previous one. */
   private List<String> leftovers() throws SQLException {
-    return TestPostgres.databasesLike(twin.database() + "\\_\\_veil\\_%").stream()
+    return TestPostgres.databasesAroundSettled(twin.database()).stream()
         .filter(name -> !name.endsWith("__veil_prev"))
         .toList();
   }
