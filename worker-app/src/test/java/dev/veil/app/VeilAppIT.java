@@ -112,6 +112,90 @@ class VeilAppIT {
     }
   }
 
+  /**
+   * #16: a row value that makes the server fail (a cast in a filter, which EXPLAIN at plan time
+   * cannot catch) reaches none of Temporal's history, the agent's logs, the REST API or the CLI.
+   * The canary sits in the only row of the table; the user still sees what failed.
+   */
+  @Test
+  void aRowValueInAServerErrorReachesNoHistoryLogRestOrCli() throws Exception {
+    String canary = "canary.row@planted-" + ProcessHandle.current().pid() + ".example";
+    try (Connection c = TestPostgres.connect(stack.source);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS canary");
+      s.execute("CREATE TABLE canary.notes (id int PRIMARY KEY, note text)");
+      s.execute("INSERT INTO canary.notes VALUES (1, '" + canary + "')");
+    }
+    java.nio.file.Files.writeString(stack.pipelines.resolve("leaky.yaml"), String.join("\n",
+        "id: leaky",
+        "source: {connection: test-source, schemas: [canary]}",
+        "target: {connection: test-target}",
+        "tables:",
+        "  options:",
+        "    canary.notes: {where: \"note::int > 0\"}",
+        "rules:",
+        "  canary.notes.note: {rule: email}",
+        ""));
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      Response started = api("/api/pipelines/leaky/runs").post(Entity.json("{}"));
+      String body = started.readEntity(String.class);
+      assertEquals(202, started.getStatus(), body);
+      String runId = readTree(body).get("runId").asText();
+      RunStatus status =
+          Eventually.await(
+              () -> api("/api/runs/" + runId).get(RunStatus.class),
+              RunStatus::finished,
+              Duration.ofMinutes(2));
+      assertEquals(RunStatus.Outcome.FAILED, status.outcome());
+      String rest = api("/api/runs/" + runId).get(String.class);
+      assertTrue(status.error() != null && status.error().contains("22P02"),
+          "the user still sees what failed: " + status.error());
+      assertFalse(rest.contains(canary), rest);
+
+      io.temporal.serviceclient.WorkflowServiceStubs service =
+          io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+              io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+                  .setTarget(stack.temporal.address()).build());
+      try {
+        String history = io.temporal.client.WorkflowClient.newInstance(service)
+            .fetchHistory(runId).toJson(false);
+        assertTrue(history.contains("22P02"), "the history holds the failure");
+        assertFalse(history.contains(canary), "Temporal history holds the canary");
+      } finally {
+        service.shutdown();
+      }
+
+      dev.veil.app.testing.CliRunner.Result cli = dev.veil.app.testing.CliRunner.run(
+          "status", runId, "--json", "-c", stack.config.toString());
+      assertEquals(1, cli.code(), cli.toString());
+      assertFalse(cli.out().contains(canary) || cli.err().contains(canary), cli.toString());
+
+      StringBuilder logged = new StringBuilder();
+      for (ch.qos.logback.classic.spi.ILoggingEvent e : List.copyOf(logs.list)) {
+        logged.append(e.getFormattedMessage()).append('\n');
+        for (ch.qos.logback.classic.spi.IThrowableProxy t = e.getThrowableProxy(); t != null;
+            t = t.getCause()) {
+          logged.append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+        }
+      }
+      assertTrue(logged.indexOf(runId) >= 0, "the agent logged the run");
+      assertFalse(logged.indexOf(canary) >= 0, "a log line holds the canary:\n" + logged);
+    } finally {
+      root.detachAppender(logs);
+      java.nio.file.Files.deleteIfExists(stack.pipelines.resolve("leaky.yaml"));
+      try (Connection c = TestPostgres.connect(stack.source);
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA canary CASCADE");
+      }
+    }
+  }
+
   private static jakarta.ws.rs.client.Invocation.Builder api(String path) {
     return app.client().target("http://127.0.0.1:" + app.getLocalPort() + path).request();
   }

@@ -41,24 +41,11 @@ public final class SnapshotHolder {
    */
   public SnapshotInfo hold(RunPlan plan, int epoch, Heartbeat heartbeat)
       throws SQLException, InterruptedException {
-    try (Connection source =
-            connections.open(plan.sourceConnection(),
-                RunSessions.applicationName(plan.runUid(), "snapshot"));
+    try (ExportedSnapshot source = ExportedSnapshot.export(connections, plan.sourceConnection(),
+            RunSessions.applicationName(plan.runUid(), "snapshot"));
         Connection build = twin.build(plan, RunSessions.applicationName(plan.runUid(), "holder"))) {
-      source.setAutoCommit(false);
-      String snapshotId;
-      String exportedAt;
-      try (Statement s = source.createStatement()) {
-        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        try (ResultSet rs =
-            s.executeQuery("SELECT pg_catalog.pg_export_snapshot(),"
-                + " pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC',"
-                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-          rs.next();
-          snapshotId = rs.getString(1);
-          exportedAt = rs.getString(2);
-        }
-      }
+      String snapshotId = source.id();
+      String exportedAt = source.exportedAt();
       try (PreparedStatement ps =
           build.prepareStatement("INSERT INTO " + TwinDatabase.SNAPSHOTS
               + " (epoch, snapshot_id, exported_at) VALUES (?, ?, ?::timestamptz)"
@@ -72,15 +59,14 @@ public final class SnapshotHolder {
       log.info("source snapshot exported pipeline={} run={} epoch={} at={}", plan.pipelineId(),
           plan.runId(), epoch, exportedAt);
       SnapshotInfo info = new SnapshotInfo(epoch, exportedAt);
-      try (Statement alive = source.createStatement();
-          PreparedStatement released =
+      try (PreparedStatement released =
               build.prepareStatement("SELECT released FROM " + TwinDatabase.SNAPSHOTS
                   + " WHERE epoch = ?")) {
         released.setInt(1, epoch);
         while (true) {
           heartbeat.beat();
           try {
-            alive.execute("SELECT 1");
+            source.checkAlive();
           } catch (SQLException e) {
             throw new SnapshotLostException("the connection holding the source snapshot broke"
                 + " (SQLSTATE " + e.getSQLState() + ")");
@@ -89,7 +75,6 @@ public final class SnapshotHolder {
             if (!rs.next() || rs.getBoolean(1)) {
               log.info("source snapshot released pipeline={} run={} epoch={}", plan.pipelineId(),
                   plan.runId(), epoch);
-              source.rollback();
               return info;
             }
           } catch (SQLException e) {
