@@ -40,8 +40,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -397,29 +395,6 @@ class KubernetesExecutorIT {
     } finally {
       restarted.shutdownNow();
     }
-  }
-
-  /**
-   * Waits until the run's pending task activity is at {@code attempt} and heartbeats the rows the
-   * held pod printed in its log.
-   */
-  private void awaitFollowingAttempt(String runId, int attempt) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      var pending = workflows.getWorkflowServiceStubs().blockingStub()
-          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(workflows.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId))
-              .build())
-          .getPendingActivitiesList();
-      if (pending.stream().anyMatch(a -> a.getAttempt() >= attempt && a.hasHeartbeatDetails()
-          && a.getHeartbeatDetails().getPayloads(0).getData().toStringUtf8()
-              .contains("\"rows\":" + TestKubelet.HELD_ROWS))) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("attempt " + attempt + " never followed the pod");
   }
 
   private static String messages(Throwable e) {
