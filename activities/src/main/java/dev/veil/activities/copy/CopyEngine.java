@@ -74,6 +74,7 @@ public final class CopyEngine {
         return done;
       }
       RunSessions.importSnapshot(source, snapshotOf(target, task));
+      List<String> subsetRows = subsetRows(target, source, task);
       List<ColumnPlan> copied =
           task.columns().stream().filter(c -> !c.generated()).collect(Collectors.toList());
       ValueTransform[] transforms = transforms(copied, source);
@@ -87,7 +88,7 @@ public final class CopyEngine {
       CopyIn in = targetCopy.copyIn(copyInSql(task, copied, freeze));
       CopyOut out = null;
       try {
-        out = sourceCopy.copyOut(copyOutSql(task, copied));
+        out = sourceCopy.copyOut(copyOutSql(task, copied, subsetRows));
         BinaryCopyStream stream = new BinaryCopyStream(out, in, transforms);
         long rows =
             stream.run((r, b) -> progress.accept(new TaskHeartbeat(task.taskId(), r, b)));
@@ -306,7 +307,44 @@ public final class CopyEngine {
     }
   }
 
+  /** Past this many rows in one chunk, a chunk filters with the subset's predicate instead. */
+  static final int MAX_SUBSET_ROWS_PER_CHUNK = 2_000_000;
+
+  /**
+   * The ctids of the task's subset rows in its page range, when the run evaluated the subset's
+   * closure once (see {@code TwinDatabase.SUBSET_ROWS}); null to filter with the predicate.
+   */
+  private static List<String> subsetRows(Connection target, Connection source, TableTask task)
+      throws SQLException {
+    if (task.subset() == null || task.subset().closureTag() == null) {
+      return null;
+    }
+    long oid;
+    try (PreparedStatement ps =
+        source.prepareStatement("SELECT ?::pg_catalog.regclass::pg_catalog.oid")) {
+      ps.setString(1, qualified(task.sourceSchema(), task.table()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        oid = rs.getLong(1);
+      }
+    }
+    long from = task.chunk() == null ? 0 : task.chunk().fromPage();
+    long to = task.chunk() == null || task.chunk().openEnded() ? -1 : task.chunk().toPage();
+    List<String> rows =
+        TwinDatabase.subsetRows(target, task.subset().closureTag(), oid, from, to);
+    return rows != null && rows.size() <= MAX_SUBSET_ROWS_PER_CHUNK ? rows : null;
+  }
+
   static String copyOutSql(TableTask task, List<ColumnPlan> columns) {
+    return copyOutSql(task, columns, null);
+  }
+
+  /**
+   * @param subsetRowsOrNull the ctids of the chunk's subset rows (the closure evaluated once per
+   *     run): a TID scan of just those rows instead of the subset's predicate
+   */
+  static String copyOutSql(TableTask task, List<ColumnPlan> columns,
+      List<String> subsetRowsOrNull) {
     StringBuilder sql =
         new StringBuilder("COPY (SELECT ")
             .append(selectList(task, columns))
@@ -328,7 +366,11 @@ public final class CopyEngine {
     if (task.where() != null) {
       conditions.add("(" + task.where() + ")");
     }
-    if (task.subset() != null && task.subset().predicate() != null) {
+    if (subsetRowsOrNull != null) {
+      conditions.add(subsetRowsOrNull.isEmpty() ? "false"
+          : "ctid = ANY ('{" + subsetRowsOrNull.stream().map(t -> '"' + t + '"')
+              .collect(Collectors.joining(",")) + "}'::pg_catalog.tid[])");
+    } else if (task.subset() != null && task.subset().predicate() != null) {
       // the subset's rows: semi-joins over the source under the same snapshot, so any chunking
       // of the table still copies exactly the subset
       conditions.add("(" + task.subset().predicate() + ")");

@@ -205,7 +205,10 @@ public final class SubsetPlanner {
           }
         }
       }
-      out.put(t, new SubsetFilter(predicates.get(t), reason.get(t), nulled));
+      boolean inClosure = reached.contains(t);
+      out.put(t, new SubsetFilter(predicates.get(t), reason.get(t), nulled,
+          inClosure ? cte + " SELECT veil_t, veil_toid, veil_tid FROM veil_u" : null,
+          inClosure ? logical.indexOf(t) : null));
     }
     for (String t : reached) {
       checkPredicate(t, predicates.get(t));

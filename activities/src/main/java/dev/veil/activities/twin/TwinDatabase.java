@@ -15,6 +15,8 @@ import dev.veil.activities.schema.SequenceValues.SequenceValue;
 import dev.veil.activities.schema.TocEntry;
 import dev.veil.activities.snapshot.RunSessions;
 import dev.veil.workflows.plan.RunPlan;
+import dev.veil.workflows.plan.SubsetFilter;
+import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.plan.SwapResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,12 @@ public final class TwinDatabase {
   private static final String ARCHIVES = qualified(VEIL_SCHEMA, "schema_archives");
   private static final String SEQUENCES = qualified(VEIL_SCHEMA, "sequences");
   private static final String STEPS = qualified(VEIL_SCHEMA, "steps");
+  /**
+   * The rows of the subset's closure ({@code veil_t, veil_toid, veil_tid}), evaluated once per
+   * epoch under the run's snapshot; chunks read their table's ctids from it. Dropped once the
+   * copy is done.
+   */
+  public static final String SUBSET_ROWS = qualified(VEIL_SCHEMA, "subset_rows");
   private static final Duration TOOL_TIMEOUT = Duration.ofHours(2);
   /** Longest {@link #loadSchema} waits for the holder to record the snapshot. */
   private static final Duration SNAPSHOT_WAIT = Duration.ofMinutes(5);
@@ -129,6 +140,8 @@ public final class TwinDatabase {
           + " PRIMARY KEY (schema_name, sequence_name))");
       s.execute("CREATE TABLE " + STEPS + " (step text PRIMARY KEY, done_at timestamptz NOT NULL"
           + " DEFAULT now())");
+      s.execute("CREATE TABLE " + SUBSET_ROWS + " (t int NOT NULL, toid oid NOT NULL,"
+          + " tid tid NOT NULL)");
       s.execute("CREATE TABLE " + qualified(VEIL_SCHEMA, "run") + " AS SELECT "
           + literal(plan.pipelineId()) + "::text AS pipeline_id, " + literal(plan.runId())
           + "::text AS run_id, " + literal(plan.runUid()) + "::text AS run_uid, "
@@ -259,15 +272,19 @@ public final class TwinDatabase {
       SchemaArchive.restore(pg, archive, target, plan.buildDatabase(), Section.PRE_DATA,
           1, entry -> !("SCHEMA".equals(entry.desc()) && "public".equals(entry.tag())),
           plan.twin().keepOwnership(), TOOL_TIMEOUT);
-      List<SequenceValue> sequences;
       try (Connection src = connections.open(plan.sourceConnection(),
-          RunSessions.applicationName(plan.runUid(), "schema"))) {
+          RunSessions.applicationName(plan.runUid(), "schema"));
+          Connection c = build(plan, "veil-twin")) {
         RunSessions.importSnapshot(src, snapshotId);
-        sequences = SequenceValues.read(src, plan.schemas());
-        src.rollback();
-      }
-      try (Connection c = build(plan, "veil-twin")) {
+        List<SequenceValue> sequences = SequenceValues.read(src, plan.schemas());
         c.setAutoCommit(false);
+        String closure = subsetClosure(plan);
+        if (closure != null) {
+          long rows = copyClosure(src, c, closure);
+          markDone(c, "subset");
+          log.info("subset closure evaluated pipeline={} run={} rows={}", plan.pipelineId(),
+              plan.runId(), rows);
+        }
         try (PreparedStatement ps =
             c.prepareStatement("INSERT INTO " + SEQUENCES + " VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT DO NOTHING")) {
@@ -282,9 +299,87 @@ public final class TwinDatabase {
         }
         markDone(c, "pre-data");
         c.commit();
+        src.rollback();
       }
     } finally {
       Files.deleteIfExists(archive);
+    }
+  }
+
+  /** The subset closure's query, when the plan has tables the subset reaches; else null. */
+  static String subsetClosure(RunPlan plan) {
+    return plan.tables().stream()
+        .map(TablePlan::subset)
+        .filter(f -> f != null && f.closure() != null)
+        .map(SubsetFilter::closure)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Evaluates the subset's closure on the source (under the snapshot {@code src} imported) into
+   * {@link #SUBSET_ROWS}, streamed with COPY, and indexes it for the chunks' lookups.
+   */
+  private static long copyClosure(Connection src, Connection build, String closure)
+      throws SQLException {
+    CopyOut out = src.unwrap(PGConnection.class).getCopyAPI()
+        .copyOut("COPY (" + closure + ") TO STDOUT");
+    CopyIn in = build.unwrap(PGConnection.class).getCopyAPI()
+        .copyIn("COPY " + SUBSET_ROWS + " (t, toid, tid) FROM STDIN");
+    try {
+      byte[] buf;
+      while ((buf = out.readFromCopy()) != null) {
+        in.writeToCopy(buf, 0, buf.length);
+      }
+      long rows = in.endCopy();
+      try (Statement s = build.createStatement()) {
+        s.execute("CREATE INDEX ON " + SUBSET_ROWS + " (t, toid, tid)");
+      }
+      return rows;
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+      if (out.isActive()) {
+        out.cancelCopy();
+      }
+    }
+  }
+
+  /**
+   * The ctids of {@code task}'s table that the subset keeps within the task's page range (as
+   * {@code ctid} literals), read from {@link #SUBSET_ROWS}; null when the run did not evaluate
+   * the closure (the chunk then filters with the subset's predicate).
+   *
+   * @param build the task's session on the build database (its transaction is committed)
+   * @param tableOid the source table's oid
+   */
+  public static List<String> subsetRows(Connection build, int closureTag, long tableOid,
+      long fromPage, long toPageOrNegative) throws SQLException {
+    try {
+      if (!stepDone(build, "subset")) {
+        return null;
+      }
+      String sql = "SELECT tid::text FROM " + SUBSET_ROWS + " WHERE t = ? AND toid = ?"
+          + " AND tid >= ?::tid" + (toPageOrNegative < 0 ? "" : " AND tid < ?::tid")
+          + " ORDER BY tid";
+      try (PreparedStatement ps = build.prepareStatement(sql)) {
+        ps.setInt(1, closureTag);
+        ps.setLong(2, tableOid);
+        ps.setString(3, "(" + fromPage + ",0)");
+        if (toPageOrNegative >= 0) {
+          ps.setString(4, "(" + toPageOrNegative + ",0)");
+        }
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+        return out;
+      }
+    } finally {
+      build.commit();
     }
   }
 
@@ -395,6 +490,10 @@ public final class TwinDatabase {
       try (Connection c = build(plan, "veil-twin")) {
         c.setAutoCommit(false);
         SequenceValues.apply(c, sequences);
+        try (Statement s = c.createStatement()) {
+          // the copy is done: the closure's source ctids have no place in the twin
+          s.execute("DROP TABLE IF EXISTS " + SUBSET_ROWS);
+        }
         for (String matview : SchemaArchive.materializedViewsInOrder(toc)) {
           try (Statement s = c.createStatement()) {
             // refreshed from the masked tables: the twin's views hold masked data too
@@ -503,32 +602,14 @@ public final class TwinDatabase {
         return new SwapResult(tables, false, null);
       }
       String aside = TwinNames.aside(twin, plan.runUid());
-      try (Statement s = admin.createStatement()) {
-        s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS false");
-      }
-      boolean swapped = false;
-      try {
-        awaitNoSessions(admin, plan, heartbeat);
-        admin.setAutoCommit(false);
-        try (Statement s = admin.createStatement()) {
-          s.execute("SET LOCAL lock_timeout = '30s'");
-          s.execute("ALTER DATABASE " + ident(twin) + " RENAME TO " + ident(aside));
-          s.execute("ALTER DATABASE " + ident(build) + " RENAME TO " + ident(twin));
-          admin.commit();
-          swapped = true;
-        } catch (SQLException e) {
-          admin.rollback();
-          throw e;
-        } finally {
-          admin.setAutoCommit(true);
-        }
-      } finally {
-        if (!swapped) {
-          try (Statement s = admin.createStatement()) {
-            s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS true");
-          }
-        }
-      }
+      log.info("swapping the new twin in pipeline={} run={} database={}", plan.pipelineId(),
+          plan.runId(), twin);
+      replaceTwin(admin, twin, plan.twin().swapWaitSeconds(), plan.twin().terminateSessions(),
+          heartbeat, s -> {
+            s.execute("SET LOCAL lock_timeout = '30s'");
+            s.execute("ALTER DATABASE " + ident(twin) + " RENAME TO " + ident(aside));
+            s.execute("ALTER DATABASE " + ident(build) + " RENAME TO " + ident(twin));
+          });
       return new SwapResult(tables, false,
           plan.twin().keepPrevious() ? TwinNames.previous(twin) : null);
     }
@@ -606,10 +687,38 @@ public final class TwinDatabase {
    * Waits up to {@code swapWaitSeconds} for sessions on the twin to end, then terminates the
    * rest, or fails when terminating is off.
    */
-  private void awaitNoSessions(Connection admin, RunPlan plan, Heartbeat heartbeat)
+  /**
+   * Replaces the database named {@code twin}: blocks new connections to it, waits for its sessions
+   * ({@link #awaitNoSessions}), then runs {@code renames} in one transaction. When anything fails
+   * the twin takes connections again, unchanged.
+   */
+  private static void replaceTwin(Connection admin, String twin, int waitSeconds,
+      boolean terminate, Heartbeat heartbeat, Statements renames)
       throws SQLException, InterruptedException {
-    String twin = plan.twinDatabase();
-    long deadline = System.nanoTime() + Duration.ofSeconds(plan.twin().swapWaitSeconds()).toNanos();
+    try (Statement s = admin.createStatement()) {
+      s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS false");
+    }
+    boolean swapped = false;
+    try {
+      awaitNoSessions(admin, twin, waitSeconds, terminate, heartbeat);
+      inOneTransaction(admin, renames);
+      swapped = true;
+    } finally {
+      if (!swapped) {
+        try (Statement s = admin.createStatement()) {
+          s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS true");
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits up to {@code waitSeconds} for sessions on the twin to end, then terminates the rest, or
+   * fails when terminating is off.
+   */
+  private static void awaitNoSessions(Connection admin, String twin, int waitSeconds,
+      boolean terminate, Heartbeat heartbeat) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
     int left;
     while ((left = sessions(admin, twin)) > 0 && System.nanoTime() < deadline) {
       heartbeat.beat();
@@ -618,13 +727,11 @@ public final class TwinDatabase {
     if (left == 0) {
       return;
     }
-    if (!plan.twin().terminateSessions()) {
+    if (!terminate) {
       throw new TwinException(left + " session(s) still connected to " + twin + " after "
-          + plan.twin().swapWaitSeconds() + " s and target.terminateSessions is false: the old"
-          + " twin is kept");
+          + waitSeconds + " s and target.terminateSessions is false: the old twin is kept");
     }
-    log.info("terminating sessions on the old twin pipeline={} run={} sessions={}",
-        plan.pipelineId(), plan.runId(), left);
+    log.info("terminating sessions on the old twin database={} sessions={}", twin, left);
     terminateSessions(admin, twin);
     long terminateDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (sessions(admin, twin) > 0) {
@@ -725,15 +832,12 @@ public final class TwinDatabase {
       Heartbeat heartbeat) throws SQLException, InterruptedException {
     String twin = twinDatabase(targetConnection);
     String previous = TwinNames.previous(twin);
-    String swapping = TwinNames.aside(twin, "rollback-swap-0000");
+    String swapping = TwinNames.rollingBack(twin);
     try (Connection admin = maintenance(targetConnection)) {
       if (!exists(admin, previous)) {
         throw new TwinException("no previous twin of " + twin + " is kept (" + previous
             + " does not exist): set target.keepPrevious: true so runs keep one");
       }
-      RunPlan swapPlan = new RunPlan(null, "rollback", null, null, null, targetConnection, twin,
-          previous, List.of(), 1, List.of(), List.of(),
-          new dev.veil.workflows.plan.TwinOptions(true, false, waitSeconds, terminate), List.of());
       try (Statement s = admin.createStatement()) {
         s.execute("ALTER DATABASE " + ident(previous) + " ALLOW_CONNECTIONS true");
       }
@@ -741,30 +845,14 @@ public final class TwinDatabase {
         rename(admin, previous, twin);
         return "restored " + twin + " from " + previous;
       }
+      replaceTwin(admin, twin, waitSeconds, terminate, heartbeat, s -> {
+        s.execute("ALTER DATABASE " + ident(twin) + " RENAME TO " + ident(swapping));
+        s.execute("ALTER DATABASE " + ident(previous) + " RENAME TO " + ident(twin));
+        s.execute("ALTER DATABASE " + ident(swapping) + " RENAME TO " + ident(previous));
+      });
       try (Statement s = admin.createStatement()) {
-        s.execute("ALTER DATABASE " + ident(twin) + " ALLOW_CONNECTIONS false");
-      }
-      boolean swapped = false;
-      try {
-        awaitNoSessions(admin, swapPlan, heartbeat);
-        admin.setAutoCommit(false);
-        try (Statement s = admin.createStatement()) {
-          s.execute("ALTER DATABASE " + ident(twin) + " RENAME TO " + ident(swapping));
-          s.execute("ALTER DATABASE " + ident(previous) + " RENAME TO " + ident(twin));
-          s.execute("ALTER DATABASE " + ident(swapping) + " RENAME TO " + ident(previous));
-          admin.commit();
-          swapped = true;
-        } catch (SQLException e) {
-          admin.rollback();
-          throw e;
-        } finally {
-          admin.setAutoCommit(true);
-        }
-      } finally {
-        try (Statement s = admin.createStatement()) {
-          s.execute("ALTER DATABASE " + ident(swapped ? previous : twin)
-              + " ALLOW_CONNECTIONS true");
-        }
+        // kept for a rollback of the rollback: it takes connections as a previous twin does
+        s.execute("ALTER DATABASE " + ident(previous) + " ALLOW_CONNECTIONS true");
       }
       return "swapped " + twin + " back to the previous twin; the replaced one is kept as "
           + previous;

@@ -19,6 +19,11 @@ public final class TwinNames {
     return withSuffix(twin, "__veil_b" + uid);
   }
 
+  /** The name the current twin passes through while {@code veil rollback} swaps the previous in. */
+  public static String rollingBack(String twin) {
+    return withSuffix(twin, "__veil_rollback");
+  }
+
   /** Whether {@code database} is named as a build database of {@code twin}. */
   public static boolean isBuild(String twin, String database) {
     String example = build(twin, "000000000000");

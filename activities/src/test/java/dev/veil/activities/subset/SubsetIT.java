@@ -75,9 +75,26 @@ class SubsetIT {
 
   /** Plans, copies every chunk, restores post-data and returns each table's rows, sorted. */
   private static Map<String, List<String>> copy(SubsetSpec subset, String runId) throws Exception {
+    return copy(subset, runId, true);
+  }
+
+  /**
+   * As {@link #copy(SubsetSpec, String)}; {@code closureOnce} false makes every chunk evaluate
+   * the subset's predicate itself, as plans recorded before the once-per-run closure do.
+   */
+  private static Map<String, List<String>> copy(SubsetSpec subset, String runId,
+      boolean closureOnce) throws Exception {
     RunPlan plan = new Planner(registry).plan(spec(subset), runId);
     assertEquals(List.of(), plan.skippedConstraints(), "the subset keeps every foreign key");
     try (HeldBuild build = HeldBuild.prepare(registry, plan)) {
+      try (Connection c = TestPostgres.connect(build.settings());
+          Statement s = c.createStatement()) {
+        assertEquals(1, count(s, "SELECT count(*) FROM _veil.steps WHERE step = 'subset'"),
+            "the schema load evaluated the closure once");
+        if (!closureOnce) {
+          s.execute("DELETE FROM _veil.steps WHERE step = 'subset'");
+        }
+      }
       CopyEngine engine = new CopyEngine(registry, MaskingKey.of("subset-key-0123456789"));
       for (TablePlan t : plan.tables()) {
         for (int i = 0; i < t.chunks().size(); i++) {
@@ -90,6 +107,8 @@ class SubsetIT {
       try (Connection c = TestPostgres.connect(build.settings());
           Statement s = c.createStatement()) {
         assertEquals(0, foreignKeysNotValidated(s));
+        assertEquals(0, count(s, "SELECT count(*) FROM pg_class WHERE relname = 'subset_rows'"),
+            "the closure's source ctids are not left in the twin");
         for (String table : List.of("lookup", "categories", "products", "customers", "employees",
             "stores", "staff", "orders", "order_items", "shipments", "payments", "comments")) {
           List<String> out = new ArrayList<>();
@@ -103,6 +122,13 @@ class SubsetIT {
         }
       }
       return rows;
+    }
+  }
+
+  private static long count(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -144,6 +170,9 @@ class SubsetIT {
         "shipments", "(1,100,1)",
         "payments", "(1,100) (150,101)",
         "comments", "(1,order,100)"), rows);
+    assertEquals(rows, copy(new SubsetSpec(roots("public.customers", "id = 1"), null,
+            COMMENTS_ON_ORDERS, null), "subset-root-p", false),
+        "chunks that evaluate the predicate themselves keep the same rows");
   }
 
   @Test
