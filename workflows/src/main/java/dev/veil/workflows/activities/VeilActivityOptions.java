@@ -29,7 +29,7 @@ public final class VeilActivityOptions {
    * How long a silent activity of the run's own steps is given before it is retried elsewhere:
    * every such step heartbeats, so a killed worker costs a run this long, not its whole timeout.
    */
-  private static final Duration STEP_HEARTBEAT = Duration.ofSeconds(30);
+  private static final Duration STEP_HEARTBEAT = Duration.ofSeconds(15);
 
   /** Planning introspects the catalog: seconds, minutes for a huge catalog. Heartbeats. */
   public static final ActivityOptions PLANNING =
