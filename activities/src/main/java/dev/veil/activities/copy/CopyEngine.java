@@ -247,7 +247,11 @@ public final class CopyEngine {
     }
   }
 
-  private ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
+  /**
+   * The rule of each column ({@code null} where the value passes through), with literals encoded
+   * by the source's send functions. A delivery applies the same rules as a twin.
+   */
+  public ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
     ValueTransform[] out = new ValueTransform[columns.size()];
     RowShape row = new RowShape(
         columns.stream().map(ColumnPlan::name).collect(Collectors.toList()),
@@ -307,9 +311,19 @@ public final class CopyEngine {
   }
 
   static String copyOutSql(TableTask task, List<ColumnPlan> columns) {
+    return copyOutSql(task, columns, java.util.Set.of());
+  }
+
+  /**
+   * The source side of a task: {@code COPY (SELECT …) TO STDOUT (FORMAT binary)} of its chunk,
+   * filter, sample and subset; the columns in {@code asText} are read as their text form (a
+   * delivery does so for types it has no typed mapping for).
+   */
+  public static String copyOutSql(
+      TableTask task, List<ColumnPlan> columns, java.util.Set<String> asText) {
     StringBuilder sql =
         new StringBuilder("COPY (SELECT ")
-            .append(selectList(task, columns))
+            .append(selectList(task, columns, asText))
             // ONLY: rows of inheritance children are copied by their own tasks
             .append(" FROM ONLY ")
             .append(qualified(task.sourceSchema(), task.table()));
@@ -348,14 +362,19 @@ public final class CopyEngine {
    * The copied columns; a reference the subset sets to NULL where its target is not in the subset
    * ({@code nullIfMissing}) is read through a CASE that keeps its type.
    */
-  private static String selectList(TableTask task, List<ColumnPlan> columns) {
+  private static String selectList(
+      TableTask task, List<ColumnPlan> columns, java.util.Set<String> asText) {
     Map<String, String> nulled =
         task.subset() == null ? Map.of() : task.subset().nullIfMissing();
     return columns.stream()
-        .map(c -> nulled.containsKey(c.name())
-            ? "CASE WHEN " + nulled.get(c.name()) + " THEN " + ident(c.name()) + " END AS "
-                + ident(c.name())
-            : ident(c.name()))
+        .map(c -> {
+          String value = asText.contains(c.name())
+              ? ident(c.name()) + "::pg_catalog.text" : ident(c.name());
+          return nulled.containsKey(c.name())
+              ? "CASE WHEN " + nulled.get(c.name()) + " THEN " + value + " END AS "
+                  + ident(c.name())
+              : asText.contains(c.name()) ? value + " AS " + ident(c.name()) : value;
+        })
         .collect(Collectors.joining(", "));
   }
 

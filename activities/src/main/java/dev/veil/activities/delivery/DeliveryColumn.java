@@ -97,7 +97,7 @@ public record DeliveryColumn(
     }
     if (type.kind() == PgKind.NUMERIC && kind == Kind.STRING && !ruled) {
       // unconstrained numeric has no fixed scale: its exact text, never a rounded double
-      return new DeliveryColumn(name, pgType, Kind.STRING, array, 0, 0, true);
+      return new DeliveryColumn(name, pgType, Kind.STRING, false, 0, 0, true);
     }
     if (type.kind() == PgKind.NUMERIC && kind == Kind.STRING) {
       return new DeliveryColumn(name, pgType, Kind.STRING, array, 0, 0, false);

@@ -24,6 +24,9 @@ public interface DeliveryStorage extends AutoCloseable {
   /** Keys under {@code prefix} (which ends in {@code /}), in no particular order. */
   List<String> list(String prefix) throws IOException;
 
+  /** Deletes the object {@code key}; no error if there is none. */
+  void delete(String key) throws IOException;
+
   /** Deletes every object under {@code prefix} (which ends in {@code /}); no error if none. */
   void deleteAll(String prefix) throws IOException;
 

@@ -93,6 +93,11 @@ final class LocalFolderStorage implements DeliveryStorage {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(resolve(key));
+  }
+
+  @Override
   public void deleteAll(String prefix) throws IOException {
     Path dir = resolve(prefix);
     if (!Files.exists(dir)) {

@@ -97,6 +97,15 @@ final class S3Storage implements DeliveryStorage {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+    } catch (SdkException e) {
+      throw wrapped("DELETE", e);
+    }
+  }
+
+  @Override
   public void deleteAll(String under) throws IOException {
     List<String> keys = list(under);
     try {

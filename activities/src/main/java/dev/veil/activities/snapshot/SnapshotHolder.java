@@ -34,6 +34,25 @@ public final class SnapshotHolder {
   }
 
   /**
+   * Starts the read-only {@code REPEATABLE READ} transaction on {@code source} that exports the
+   * run's snapshot; returns its id and its time (UTC, ISO 8601). The transaction stays open: the
+   * caller holds it as long as the snapshot is needed.
+   */
+  public static String[] export(Connection source) throws SQLException {
+    source.setAutoCommit(false);
+    try (Statement s = source.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      try (ResultSet rs =
+          s.executeQuery("SELECT pg_catalog.pg_export_snapshot(),"
+              + " pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC',"
+              + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
+        rs.next();
+        return new String[] {rs.getString(1), rs.getString(2)};
+      }
+    }
+  }
+
+  /**
    * Exports the snapshot, records it in the build database and holds it.
    *
    * @param heartbeat called every few seconds; throwing from it (a cancel) ends the hold
@@ -45,20 +64,9 @@ public final class SnapshotHolder {
             connections.open(plan.sourceConnection(),
                 RunSessions.applicationName(plan.runUid(), "snapshot"));
         Connection build = twin.build(plan, RunSessions.applicationName(plan.runUid(), "holder"))) {
-      source.setAutoCommit(false);
-      String snapshotId;
-      String exportedAt;
-      try (Statement s = source.createStatement()) {
-        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        try (ResultSet rs =
-            s.executeQuery("SELECT pg_catalog.pg_export_snapshot(),"
-                + " pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC',"
-                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-          rs.next();
-          snapshotId = rs.getString(1);
-          exportedAt = rs.getString(2);
-        }
-      }
+      String[] exported = export(source);
+      String snapshotId = exported[0];
+      String exportedAt = exported[1];
       try (PreparedStatement ps =
           build.prepareStatement("INSERT INTO " + TwinDatabase.SNAPSHOTS
               + " (epoch, snapshot_id, exported_at) VALUES (?, ?, ?::timestamptz)"
