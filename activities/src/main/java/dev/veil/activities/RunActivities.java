@@ -49,6 +49,15 @@ public final class RunActivities {
     return all;
   }
 
+  /** As {@link #create(ConnectionRegistry, TaskExecutor, String)}, with delivery storages. */
+  public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
+      String pgBinDir, DeliveryStorages storages) {
+    List<Object> all = new java.util.ArrayList<>(
+        workflowSide(connections, pgBinDir, null, null, storages));
+    all.add(tasks(executor));
+    return all;
+  }
+
   /** The run's activities that poll the {@code veil} queue: all but the table tasks. */
   public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir) {
     return workflowSide(connections, pgBinDir, null, null);

@@ -283,6 +283,8 @@ public class DeliveryActivitiesImpl implements DeliveryActivities {
   private static ApplicationFailure storageFailure(RunPlan plan, String what, IOException e) {
     String message = "delivery storage: " + what + " failed: " + e.getMessage();
     log.warn("{} pipeline={} run={}", message, plan.pipelineId(), plan.runId());
-    return ApplicationFailure.newFailure(message, FailureTypes.DELIVERY_FAILED);
+    return e instanceof StorageRefusedException
+        ? ApplicationFailure.newNonRetryableFailure(message, FailureTypes.DELIVERY_FAILED)
+        : ApplicationFailure.newFailure(message, FailureTypes.DELIVERY_FAILED);
   }
 }

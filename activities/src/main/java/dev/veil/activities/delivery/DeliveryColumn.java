@@ -162,20 +162,18 @@ public record DeliveryColumn(
         int days = PgBinary.readDate(b);
         // ±infinity are delivered as null, as for timestamps
         yield days == Integer.MAX_VALUE || days == Integer.MIN_VALUE
-            ? null : LocalDate.ofEpochDay(days + (long) PgBinary.PG_EPOCH_DAYS);
+            ? null : LocalDate.ofEpochDay(days);
       }
       case TIMESTAMP -> {
         long micros = PgBinary.readTimestamp(b);
         yield PgBinary.isInfinite(micros) ? null : LocalDateTime.ofEpochSecond(
-            Math.floorDiv(micros + PgBinary.PG_EPOCH_MICROS, 1_000_000L),
-            (int) Math.floorMod(micros + PgBinary.PG_EPOCH_MICROS, 1_000_000L) * 1000,
+            Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
             ZoneOffset.UTC);
       }
       case TIMESTAMPTZ -> {
         long micros = PgBinary.readTimestamp(b);
         yield PgBinary.isInfinite(micros) ? null : Instant.ofEpochSecond(
-            Math.floorDiv(micros + PgBinary.PG_EPOCH_MICROS, 1_000_000L),
-            Math.floorMod(micros + PgBinary.PG_EPOCH_MICROS, 1_000_000L) * 1000L);
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
       }
     };
   }

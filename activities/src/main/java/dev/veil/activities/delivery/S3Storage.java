@@ -9,6 +9,8 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -16,9 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -37,6 +37,10 @@ final class S3Storage implements DeliveryStorage {
         S3Client.builder()
             .httpClient(UrlConnectionHttpClient.create())
             .region(Region.of(settings.region() == null ? "us-east-1" : settings.region()))
+            // checksums only where the API requires them: S3-compatible servers (MinIO, Ceph,
+            // R2, GCS) do not all accept the SDK's default trailing checksums
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
     if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
@@ -105,19 +109,15 @@ final class S3Storage implements DeliveryStorage {
     }
   }
 
+  /**
+   * One DELETE per object rather than a multi-object delete: GCS's S3 interoperability has no
+   * multi-object delete, and S3-compatible servers differ on the checksum it must carry. A
+   * delivery holds a few files per table, so the difference is small.
+   */
   @Override
   public void deleteAll(String under) throws IOException {
-    List<String> keys = list(under);
-    try {
-      for (int i = 0; i < keys.size(); i += 1000) {
-        List<ObjectIdentifier> batch = new ArrayList<>();
-        for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
-          batch.add(ObjectIdentifier.builder().key(prefix + k).build());
-        }
-        s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).build()));
-      }
-    } catch (SdkException e) {
-      throw wrapped("DELETE", e);
+    for (String key : list(under)) {
+      delete(key);
     }
   }
 
@@ -138,7 +138,13 @@ final class S3Storage implements DeliveryStorage {
                 + (service.awsErrorDetails() == null
                     ? "" : " " + service.awsErrorDetails().errorCode())
             : e.getClass().getSimpleName();
-    return new IOException("storage " + operation + " on s3://" + bucket + "/" + prefix
-        + " failed (" + status + ")");
+    String message = "storage " + operation + " on s3://" + bucket + "/" + prefix + " failed ("
+        + status + ")";
+    if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+        && (service.statusCode() == 401 || service.statusCode() == 403)) {
+      return new StorageRefusedException(message + ": check the storage's credentials and"
+          + " permissions in the agent's configuration");
+    }
+    return new IOException(message);
   }
 }

@@ -60,7 +60,11 @@ public class SnapshotActivitiesImpl implements SnapshotActivities {
       String message = "cannot record the source snapshot in the delivery storage: "
           + e.getMessage();
       log.warn("{} pipeline={} run={}", message, plan.pipelineId(), plan.runId());
-      throw ApplicationFailure.newNonRetryableFailure(message, FailureTypes.SNAPSHOT_LOST);
+      // a storage that refuses the agent fails the run; any other storage error is a lost
+      // snapshot, and the run starts over under a new one
+      throw ApplicationFailure.newNonRetryableFailure(message,
+          e instanceof dev.veil.activities.delivery.StorageRefusedException
+              ? FailureTypes.DELIVERY_FAILED : FailureTypes.SNAPSHOT_LOST);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newNonRetryableFailure(

@@ -137,6 +137,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private TaskFailure firstFailure;
   private boolean databaseTwin;
   private boolean delivery;
+  private Throwable deliveryFailure;
   private int epoch;
   private boolean snapshotLost;
   private SnapshotInfo snapshot;
@@ -264,6 +265,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                             }
                             if (failure == null) {
                               snapshot = info;
+                            } else if (FailureTypes.DELIVERY_FAILED.equals(
+                                failureType(failure))) {
+                              deliveryFailure = failure;
                             } else if (!isCancel(failure)) {
                               snapshotLost = true;
                             }
@@ -277,9 +281,15 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
           break;
         }
       } catch (ActivityFailure failure) {
-        if (!snapshotLost && !FailureTypes.SNAPSHOT_LOST.equals(failureType(failure))) {
+        if (FailureTypes.DELIVERY_FAILED.equals(failureType(failure))
+            || (!snapshotLost && !FailureTypes.SNAPSHOT_LOST.equals(failureType(failure)))) {
           throw failure;
         }
+      }
+      if (deliveryFailure != null) {
+        // the storage refused the holder: starting over cannot help
+        throw ApplicationFailure.newNonRetryableFailureWithCause(describe(deliveryFailure),
+            FailureTypes.DELIVERY_FAILED, deliveryFailure);
       }
       holder.cancel("snapshot lost");
       if (epoch >= MAX_EPOCHS) {
@@ -595,7 +605,15 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
             () -> {
               Workflow.await(() -> runningTasks == 0);
               if (plan != null && delivery) {
-                discardDelivery.discard(plan);
+                try {
+                  discardDelivery.discard(plan);
+                } catch (ActivityFailure e) {
+                  // the run's outcome stands; its partial files (never a manifest) remain
+                  log.warn("partial delivery files not deleted pipeline={} run={}", pipelineId,
+                      runId);
+                  warnings = append(warnings, "the run's partial files could not be deleted ("
+                      + describe(e) + "); they have no manifest, so they are no delivery");
+                }
               } else if (plan != null && databaseTwin) {
                 discardBuild.discardBuild(plan);
               } else if (plan != null) {
