@@ -30,10 +30,11 @@ import java.util.regex.Pattern;
  * @param precision decimal precision, for {@link Kind#DECIMAL}
  * @param scale decimal scale, for {@link Kind#DECIMAL}
  * @param readAsText whether the source query casts the column to text
+ * @param source the PostgreSQL kind the binary field is in (parsed once, not per value)
  */
 public record DeliveryColumn(
     String name, String pgType, Kind kind, boolean array, int precision, int scale,
-    boolean readAsText) {
+    boolean readAsText, PgKind source) {
 
   /** Delivered value types; Java values in parentheses. */
   public enum Kind {
@@ -93,14 +94,14 @@ public record DeliveryColumn(
             + " with a rule cannot be delivered (no typed mapping for it)");
       }
       // read as text by the source: its text form is delivered
-      return new DeliveryColumn(name, pgType, Kind.STRING, false, 0, 0, true);
+      return new DeliveryColumn(name, pgType, Kind.STRING, false, 0, 0, true, PgKind.TEXT);
     }
     if (type.kind() == PgKind.NUMERIC && kind == Kind.STRING && !ruled) {
       // unconstrained numeric has no fixed scale: its exact text, never a rounded double
-      return new DeliveryColumn(name, pgType, Kind.STRING, false, 0, 0, true);
+      return new DeliveryColumn(name, pgType, Kind.STRING, false, 0, 0, true, PgKind.TEXT);
     }
     if (type.kind() == PgKind.NUMERIC && kind == Kind.STRING) {
-      return new DeliveryColumn(name, pgType, Kind.STRING, array, 0, 0, false);
+      return new DeliveryColumn(name, pgType, Kind.STRING, array, 0, 0, false, PgKind.NUMERIC);
     }
     int precision = 0;
     int scale = 0;
@@ -110,7 +111,7 @@ public record DeliveryColumn(
       precision = Integer.parseInt(m.group(1));
       scale = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
     }
-    return new DeliveryColumn(name, pgType, kind, array, precision, scale, false);
+    return new DeliveryColumn(name, pgType, kind, array, precision, scale, false, type.kind());
   }
 
   /** Decodes one non-null binary COPY field. */
@@ -130,7 +131,6 @@ public record DeliveryColumn(
     if (readAsText) {
       return new String(b, StandardCharsets.UTF_8);
     }
-    String base = ColumnType.parse(pgType).kind() == PgKind.INET ? "inet" : null;
     return switch (kind) {
       case BOOLEAN -> b[0] != 0;
       case INT16 -> (short) PgBinary.readInteger(b);
@@ -143,16 +143,16 @@ public record DeliveryColumn(
         yield v == null ? null : v.setScale(scale, java.math.RoundingMode.HALF_UP);
       }
       case STRING -> {
-        if (base != null) {
+        if (source == PgKind.INET) {
           yield inet(PgBinary.readInet(b));
         }
-        if (ColumnType.parse(pgType).kind() == PgKind.NUMERIC) {
+        if (source == PgKind.NUMERIC) {
           BigDecimal v = PgBinary.readNumeric(b);
           yield v == null ? "NaN" : v.toPlainString();
         }
         yield new String(b, StandardCharsets.UTF_8);
       }
-      case JSON -> PgBinary.readJson(b, ColumnType.parse(pgType).kind() == PgKind.JSONB);
+      case JSON -> PgBinary.readJson(b, source == PgKind.JSONB);
       case BINARY -> b;
       case UUID -> {
         ByteBuffer buf = ByteBuffer.wrap(b);

@@ -38,6 +38,8 @@ import org.apache.parquet.schema.Types;
  */
 final class ParquetPartWriter implements PartWriter {
 
+  static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+
   private final ParquetWriter<Object[]> writer;
 
   ParquetPartWriter(List<DeliveryColumn> columns, Path file, DeliveryCompression compression)
@@ -53,6 +55,9 @@ final class ParquetPartWriter implements PartWriter {
         new Builder(file, schema, columns)
             .withCompressionCodec(codec)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            // a chunk's row group is buffered in the heap until it is flushed: 32 MiB keeps a
+            // few concurrent chunks within a small worker heap (the default is 128 MiB)
+            .withRowGroupSize(ROW_GROUP_BYTES)
             .withConf(new Configuration(false))
             .build();
   }

@@ -237,6 +237,11 @@ public final class Planner {
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(spec.id(), problems);
     }
+    if (delivery
+        && spec.effectiveVerify().mode() != dev.veil.workflows.spec.VerifySpec.VerifyMode.off) {
+      warnings.add("verify: the leak check does not scan delivered files yet; this delivery is"
+          + " not checked");
+    }
     tables.sort(
         Comparator.comparingLong(TablePlan::estimatedRows)
             .reversed()
