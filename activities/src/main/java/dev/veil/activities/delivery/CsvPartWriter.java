@@ -35,9 +35,9 @@ final class CsvPartWriter implements PartWriter {
   }
 
   @Override
-  public void write(Object[] row) throws IOException {
-    for (int i = 0; i < row.length; i++) {
-      Object v = row[i];
+  public void write(byte[][] fields) throws IOException {
+    for (int i = 0; i < fields.length; i++) {
+      Object v = fields[i] == null ? null : columns.get(i).decode(fields[i]);
       if (v == null) {
         out[i] = null;
       } else if (v instanceof byte[] b) {

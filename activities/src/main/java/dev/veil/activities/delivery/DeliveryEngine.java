@@ -92,14 +92,10 @@ public final class DeliveryEngine {
       long rows = 0;
       BinaryCopyRows reader = new BinaryCopyRows(out, transforms);
       try (PartWriter writer = PartWriter.open(plan.format(), plan.compression(), columns, file)) {
-        Object[] values = new Object[columns.size()];
         long lastProgress = System.nanoTime();
         byte[][] row;
         while ((row = reader.next()) != null) {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = row[i] == null ? null : columns.get(i).decode(row[i]);
-          }
-          writer.write(values);
+          writer.write(row);
           rows++;
           if ((rows & 255) == 0 && System.nanoTime() - lastProgress >= PROGRESS_NANOS) {
             lastProgress = System.nanoTime();

@@ -32,11 +32,12 @@ final class JsonlPartWriter implements PartWriter {
   }
 
   @Override
-  public void write(Object[] row) throws IOException {
+  public void write(byte[][] fields) throws IOException {
     generator.writeStartObject();
-    for (int i = 0; i < row.length; i++) {
+    for (int i = 0; i < fields.length; i++) {
       generator.writeFieldName(names[i]);
-      value(generator, columns.get(i), row[i]);
+      DeliveryColumn column = columns.get(i);
+      value(generator, column, fields[i] == null ? null : column.decode(fields[i]));
     }
     generator.writeEndObject();
   }

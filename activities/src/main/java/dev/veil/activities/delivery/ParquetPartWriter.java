@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
+import dev.veil.activities.rules.PgBinary;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -40,7 +41,7 @@ final class ParquetPartWriter implements PartWriter {
 
   static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
 
-  private final ParquetWriter<Object[]> writer;
+  private final ParquetWriter<byte[][]> writer;
 
   ParquetPartWriter(List<DeliveryColumn> columns, Path file, DeliveryCompression compression)
       throws IOException {
@@ -63,8 +64,8 @@ final class ParquetPartWriter implements PartWriter {
   }
 
   @Override
-  public void write(Object[] row) throws IOException {
-    writer.write(row);
+  public void write(byte[][] fields) throws IOException {
+    writer.write(fields);
   }
 
   @Override
@@ -116,7 +117,7 @@ final class ParquetPartWriter implements PartWriter {
     return precision <= 18 ? PrimitiveTypeName.INT64 : PrimitiveTypeName.BINARY;
   }
 
-  private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+  private static final class Builder extends ParquetWriter.Builder<byte[][], Builder> {
     private final MessageType schema;
     private final List<DeliveryColumn> columns;
 
@@ -132,13 +133,18 @@ final class ParquetPartWriter implements PartWriter {
     }
 
     @Override
-    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+    protected WriteSupport<byte[][]> getWriteSupport(Configuration conf) {
       return new RowWriteSupport(schema, columns);
     }
   }
 
-  /** Maps a row of decoded values onto Parquet's record consumer. */
-  private static final class RowWriteSupport extends WriteSupport<Object[]> {
+  /**
+   * Maps a row of binary COPY fields onto Parquet's record consumer. Integers, floats, booleans,
+   * dates, timestamps, uuids, bytea and UTF-8 text go straight from PostgreSQL's binary form to
+   * Parquet's physical one (both big-endian-free of any Java object); decimals, inet and text read
+   * as such go through {@link DeliveryColumn#decode}.
+   */
+  private static final class RowWriteSupport extends WriteSupport<byte[][]> {
     private final MessageType schema;
     private final DeliveryColumn[] columns;
     private RecordConsumer out;
@@ -159,25 +165,25 @@ final class ParquetPartWriter implements PartWriter {
     }
 
     @Override
-    public void write(Object[] row) {
+    public void write(byte[][] row) {
       out.startMessage();
       for (int i = 0; i < columns.length; i++) {
-        Object v = row[i];
-        if (v == null) {
+        byte[] v = row[i];
+        DeliveryColumn c = columns[i];
+        if (v == null || (!c.array() && absent(c, v))) {
           continue;
         }
-        DeliveryColumn c = columns[i];
         out.startField(c.name(), i);
-        if (c.array()) {
+        if (c.array() && !c.readAsText()) {
           out.startGroup();
-          List<?> list = (List<?>) v;
-          if (!list.isEmpty()) {
+          byte[][] elements = dev.veil.activities.rules.PgBinary.readArray(v).elements();
+          if (elements.length > 0) {
             out.startField("list", 0);
-            for (Object e : list) {
+            for (byte[] e : elements) {
               out.startGroup();
-              if (e != null) {
+              if (e != null && !absent(c, e)) {
                 out.startField("element", 0);
-                value(c, e);
+                field(c, e);
                 out.endField("element", 0);
               }
               out.endGroup();
@@ -186,11 +192,64 @@ final class ParquetPartWriter implements PartWriter {
           }
           out.endGroup();
         } else {
-          value(c, v);
+          field(c, v);
         }
         out.endField(c.name(), i);
       }
       out.endMessage();
+    }
+
+    /**
+     * Whether a non-null field is delivered as NULL all the same: ±infinity dates and timestamps,
+     * NaN and ±Infinity numerics in a decimal column.
+     */
+    private static boolean absent(DeliveryColumn c, byte[] b) {
+      if (c.readAsText()) {
+        return false;
+      }
+      return switch (c.kind()) {
+        case DATE -> {
+          int days = PgBinary.readDate(b);
+          yield days == Integer.MAX_VALUE || days == Integer.MIN_VALUE;
+        }
+        case TIMESTAMP, TIMESTAMPTZ -> PgBinary.isInfinite(PgBinary.readTimestamp(b));
+        case DECIMAL -> {
+          // the sign word of a binary numeric: 0x0000 positive, 0x4000 negative, else NaN/±Inf
+          int sign = ((b[4] & 0xff) << 8) | (b[5] & 0xff);
+          yield sign != 0x0000 && sign != 0x4000;
+        }
+        default -> false;
+      };
+    }
+
+    /** One non-null field (an array's element for array columns). */
+    private void field(DeliveryColumn c, byte[] b) {
+      if (c.readAsText()) {
+        out.addBinary(Binary.fromConstantByteArray(b));
+        return;
+      }
+      switch (c.kind()) {
+        case BOOLEAN -> out.addBoolean(b[0] != 0);
+        case INT16, INT32 -> out.addInteger((int) PgBinary.readInteger(b));
+        case INT64 -> out.addLong(PgBinary.readInteger(b));
+        case FLOAT32 -> out.addFloat(Float.intBitsToFloat(ByteBuffer.wrap(b).getInt()));
+        case FLOAT64 -> out.addDouble(Double.longBitsToDouble(ByteBuffer.wrap(b).getLong()));
+        case BINARY, UUID -> out.addBinary(Binary.fromConstantByteArray(b));
+        case STRING -> {
+          if (c.source() == dev.veil.activities.rules.PgKind.TEXT) {
+            // text arrives in the session's client encoding, UTF-8
+            out.addBinary(Binary.fromConstantByteArray(b));
+          } else {
+            value(c, c.decode(b)); // inet, numeric as text
+          }
+        }
+        case JSON -> out.addBinary(c.source() == dev.veil.activities.rules.PgKind.JSONB
+            ? Binary.fromConstantByteArray(b, 1, b.length - 1) // after jsonb's version byte
+            : Binary.fromConstantByteArray(b));
+        case DATE -> out.addInteger(PgBinary.readDate(b));
+        case TIMESTAMP, TIMESTAMPTZ -> out.addLong(PgBinary.readTimestamp(b));
+        case DECIMAL -> value(c, c.decode(b));
+      }
     }
 
     private void value(DeliveryColumn c, Object v) {

@@ -9,8 +9,12 @@ import java.util.List;
 /** Writes one part file of delivered rows in one format. */
 public interface PartWriter extends AutoCloseable {
 
-  /** Writes one row: one decoded value per column, {@code null} for SQL NULL. */
-  void write(Object[] row) throws IOException;
+  /**
+   * Writes one row: each column's binary COPY field after the rules, {@code null} for SQL NULL.
+   * Each format decodes what it needs ({@link DeliveryColumn#decode}); Parquet maps most fields
+   * straight onto its physical types.
+   */
+  void write(byte[][] fields) throws IOException;
 
   /** Finishes the file. */
   @Override
