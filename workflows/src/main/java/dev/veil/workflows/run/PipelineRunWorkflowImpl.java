@@ -183,8 +183,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     if (cancelReason != null || mainScope.isCancelRequested()) {
       // the cancel came once the swap was final: the new twin is in place, and the outcome says
       // so (Temporal still records a native cancel as Canceled: the Java SDK always does)
-      warnings = append(warnings, "a cancel arrived after the swap was final; the new twin is in"
-          + " place");
+      warnings = append(warnings, delivery
+          ? "a cancel arrived once the delivery was being published; it is published"
+          : "a cancel arrived after the swap was final; the new twin is in place");
     }
     log.info("run succeeded pipeline={} run={} rows={}", pipelineId, runId, totalRows());
     emit(RunEventType.RUN_SUCCEEDED, null, null, totalRows(), null, elapsed(), null);
