@@ -1,6 +1,8 @@
 package dev.veil.activities;
 
 import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.delivery.DeliveryActivitiesImpl;
+import dev.veil.activities.delivery.DeliveryStorages;
 import dev.veil.activities.executor.TaskActivitiesImpl;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.plan.PlanningActivitiesImpl;
@@ -47,6 +49,15 @@ public final class RunActivities {
     return all;
   }
 
+  /** As {@link #create(ConnectionRegistry, TaskExecutor, String)}, with delivery storages. */
+  public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
+      String pgBinDir, DeliveryStorages storages) {
+    List<Object> all = new java.util.ArrayList<>(
+        workflowSide(connections, pgBinDir, null, null, storages));
+    all.add(tasks(executor));
+    return all;
+  }
+
   /** The run's activities that poll the {@code veil} queue: all but the table tasks. */
   public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir) {
     return workflowSide(connections, pgBinDir, null, null);
@@ -55,13 +66,23 @@ public final class RunActivities {
   /** As {@link #workflowSide(ConnectionRegistry, String)}, signing privacy reports. */
   public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir,
       MaskingKey maskingKey, byte[] reportKey) {
+    return workflowSide(connections, pgBinDir, maskingKey, reportKey, DeliveryStorages.none());
+  }
+
+  /**
+   * As {@link #workflowSide(ConnectionRegistry, String, MaskingKey, byte[])}, with the delivery
+   * storages configured on the agent (for runs whose target is a delivery).
+   */
+  public static List<Object> workflowSide(ConnectionRegistry connections, String pgBinDir,
+      MaskingKey maskingKey, byte[] reportKey, DeliveryStorages storages) {
     TwinDatabase twin = new TwinDatabase(connections, pgTools(pgBinDir));
     return List.of(
-        new PlanningActivitiesImpl(connections, pgBinDir),
+        new PlanningActivitiesImpl(connections, pgBinDir, storages),
         new TwinActivitiesImpl(twin),
-        new SnapshotActivitiesImpl(connections, twin),
+        new SnapshotActivitiesImpl(connections, twin, storages),
         new LegacyTargetActivitiesImpl(connections),
-        new VerifyActivitiesImpl(connections, twin, maskingKey, reportKey));
+        new VerifyActivitiesImpl(connections, twin, maskingKey, reportKey),
+        new DeliveryActivitiesImpl(storages));
   }
 
   /** The table tasks, for the {@code veil-tasks} queue. */

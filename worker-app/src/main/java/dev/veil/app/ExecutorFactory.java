@@ -3,6 +3,7 @@ package dev.veil.app;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.activities.db.ConnectionRegistry;
+import dev.veil.activities.delivery.DeliveryStorages;
 import dev.veil.activities.executor.LocalTaskExecutor;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.rules.MaskingKey;
@@ -69,6 +70,12 @@ public class ExecutorFactory {
    *     VEIL_MASKING_KEY}
    */
   public TaskExecutor build(ConnectionRegistry connections, MaskingKey key) {
+    return build(connections, key, DeliveryStorages.none());
+  }
+
+  /** As {@link #build(ConnectionRegistry, MaskingKey)}; local chunks of deliveries use storages. */
+  public TaskExecutor build(
+      ConnectionRegistry connections, MaskingKey key, DeliveryStorages storages) {
     if (KUBERNETES.equals(type)) {
       return kubernetes.build();
     }
@@ -76,6 +83,6 @@ public class ExecutorFactory {
       throw new IllegalArgumentException(
           "executor.type: unknown executor '" + type + "' (this version has: local, kubernetes)");
     }
-    return new LocalTaskExecutor(connections, key);
+    return new LocalTaskExecutor(connections, key, storages);
   }
 }

@@ -140,10 +140,12 @@ public class VeilApplication extends Application<VeilConfiguration> {
                   connections,
                   configuration
                       .getExecutor()
-                      .build(connections, configuration.getMasking().build().orElse(null)),
+                      .build(connections, configuration.getMasking().build().orElse(null),
+                        configuration.deliveryStorageRegistry()),
                   configuration
                       .getCloud()
-                      .reporting(configuration.getCloud().build(), recentLogs, scrubber));
+                      .reporting(configuration.getCloud().build(), recentLogs, scrubber),
+                  configuration.deliveryStorageRegistry());
       environment.lifecycle().manage(worker);
     }
 

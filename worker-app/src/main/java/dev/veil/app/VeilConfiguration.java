@@ -5,6 +5,8 @@ import dev.veil.activities.cloud.CloudPipelineSource;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.delivery.DeliveryStorages;
+import dev.veil.activities.delivery.StorageSettings;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -27,6 +29,9 @@ public class VeilConfiguration extends Configuration {
   @Valid @NotNull private PipelinesFactory pipelines = new PipelinesFactory();
 
   @Valid @NotNull private Map<String, ConnectionFactory> connections = new LinkedHashMap<>();
+
+  /** S3-compatible storages that delivery specs name ({@code target.delivery.storage}). */
+  @Valid @NotNull private Map<String, StorageFactory> deliveryStorages = new LinkedHashMap<>();
 
   @Valid @NotNull private MaskingFactory masking = new MaskingFactory();
 
@@ -149,6 +154,23 @@ public class VeilConfiguration extends Configuration {
   }
 
   @JsonProperty
+  public Map<String, StorageFactory> getDeliveryStorages() {
+    return deliveryStorages;
+  }
+
+  @JsonProperty
+  public void setDeliveryStorages(Map<String, StorageFactory> deliveryStorages) {
+    this.deliveryStorages = deliveryStorages == null ? new LinkedHashMap<>() : deliveryStorages;
+  }
+
+  /** The delivery storages, by name. */
+  public DeliveryStorages deliveryStorageRegistry() {
+    Map<String, StorageSettings> settings = new LinkedHashMap<>();
+    deliveryStorages.forEach((name, factory) -> settings.put(name, factory.build()));
+    return new DeliveryStorages(settings);
+  }
+
+  @JsonProperty
   public MaskingFactory getMasking() {
     return masking;
   }
@@ -192,6 +214,10 @@ public class VeilConfiguration extends Configuration {
   public java.util.List<String> secrets() {
     java.util.List<String> secrets = new java.util.ArrayList<>();
     connections.values().forEach(c -> secrets.add(c.getPassword()));
+    deliveryStorages.values().forEach(s -> {
+      secrets.add(s.getAccessKeyId());
+      secrets.add(s.getSecretAccessKey());
+    });
     secrets.add(masking.getKey());
     secrets.add(cloud.getToken());
     secrets.add(api.getToken());
@@ -216,6 +242,8 @@ public class VeilConfiguration extends Configuration {
         + temporal
         + ", connections="
         + connections
+        + ", deliveryStorages="
+        + deliveryStorages
         + ", masking="
         + masking
         + ", cloud="

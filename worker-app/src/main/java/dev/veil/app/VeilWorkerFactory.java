@@ -117,4 +117,18 @@ public class VeilWorkerFactory {
     return VeilWorker.create(
         clients, settings(devServer), pipelines, connections, executor, reporting);
   }
+
+  /** As above, with the delivery storages that delivery runs write to. */
+  public VeilWorker build(
+      TemporalClients clients,
+      boolean devServer,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting,
+      dev.veil.activities.delivery.DeliveryStorages storages) {
+    return VeilWorker.create(
+        clients, settings(devServer), pipelines, connections, executor, reporting, null,
+        storages);
+  }
 }

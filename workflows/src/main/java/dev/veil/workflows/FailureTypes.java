@@ -26,6 +26,8 @@ public final class FailureTypes {
   public static final String BUILD_DATABASE_GONE = "BuildDatabaseGone";
   /** The leak check found personal data in the new twin (policy {@code fail}). */
   public static final String LEAK_FOUND = "LeakFound";
+  /** A delivery could not be written or published (storage refused, a part is missing). */
+  public static final String DELIVERY_FAILED = "DeliveryFailed";
   /** The run was cancelled by signal or by native cancellation. */
   public static final String CANCELLED = "Cancelled";
 

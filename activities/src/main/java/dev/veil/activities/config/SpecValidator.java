@@ -14,6 +14,7 @@ import dev.veil.workflows.spec.SourceSpec;
 import dev.veil.workflows.spec.SubsetSpec;
 import dev.veil.workflows.spec.TableOptions;
 import dev.veil.workflows.spec.TablesSpec;
+import dev.veil.workflows.spec.DeliverySpec;
 import dev.veil.workflows.spec.TargetSpec;
 import dev.veil.workflows.spec.Toleration;
 import java.util.ArrayList;
@@ -185,6 +186,10 @@ public final class SpecValidator {
       problems.add("target", "required");
       return;
     }
+    if (target.delivery() != null) {
+      checkDelivery(target, problems);
+      return;
+    }
     checkConnection("target.connection", target.connection(), problems);
     if (target.schema() != null) {
       problems.add("target.schema", "no longer used: the twin is the whole database of"
@@ -194,6 +199,78 @@ public final class SpecValidator {
     if (target.swapWaitSeconds() != null
         && (target.swapWaitSeconds() < 0 || target.swapWaitSeconds() > 3600)) {
       problems.add("target.swapWaitSeconds", "must be between 0 and 3600");
+    }
+  }
+
+  private static final Pattern BUCKET =
+      Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final int MAX_KEEP = 1000;
+
+  /**
+   * A delivery target: files instead of a twin, so none of the twin's fields; {@code to} names
+   * where (never with credentials, which live in the agent's storage configuration) and {@code
+   * storage} which configured storage. Messages never repeat {@code to}: a mistaken value might
+   * hold a secret.
+   */
+  private static void checkDelivery(TargetSpec target, Problems problems) {
+    DeliverySpec delivery = target.delivery();
+    if (target.connection() != null) {
+      problems.add("target.connection", "not with target.delivery: a target is either a database"
+          + " twin (target.connection) or a delivery of files (target.delivery), never both;"
+          + " remove one");
+    }
+    if (target.schema() != null || target.keepPrevious() != null
+        || target.keepOwnership() != null || target.swapWaitSeconds() != null
+        || target.terminateSessions() != null) {
+      problems.add("target", "keepPrevious, keepOwnership, swapWaitSeconds, terminateSessions and"
+          + " schema are settings of a database twin, not of target.delivery; remove them");
+    }
+    String to = delivery.to();
+    java.net.URI uri = null;
+    if (isBlank(to)) {
+      problems.add("target.delivery.to", "required: s3://bucket/prefix or file:///absolute/path");
+    } else {
+      try {
+        uri = new java.net.URI(to);
+      } catch (java.net.URISyntaxException e) {
+        problems.add("target.delivery.to", "not a URL: expected s3://bucket/prefix or"
+            + " file:///absolute/path");
+      }
+    }
+    if (uri != null) {
+      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        problems.add("target.delivery.to", "must not carry credentials, a query or a fragment:"
+            + " credentials belong to the storage configured on the agent"
+            + " (target.delivery.storage)");
+      } else if ("s3".equals(uri.getScheme())) {
+        if (uri.getHost() == null || !BUCKET.matcher(uri.getHost()).matches()) {
+          problems.add("target.delivery.to", "s3:// needs a bucket name (3-63 lowercase letters,"
+              + " digits, dots and hyphens): s3://bucket/prefix");
+        }
+        if (uri.getPath() != null && (uri.getPath().contains("//")
+            || java.util.Arrays.asList(uri.getPath().split("/")).contains(".."))) {
+          problems.add("target.delivery.to", "the prefix must not contain empty or .. segments");
+        }
+        if (isBlank(delivery.storage())) {
+          problems.add("target.delivery.storage", "required for s3://: the name of a storage"
+              + " configured on the agent (endpoint, region, credentials; never in the spec)");
+        }
+      } else if ("file".equals(uri.getScheme())) {
+        if (uri.getHost() != null || uri.getPath() == null || !uri.getPath().startsWith("/")
+            || java.util.Arrays.asList(uri.getPath().split("/")).contains("..")) {
+          problems.add("target.delivery.to", "file:// needs an absolute path without .. segments:"
+              + " file:///srv/deliveries");
+        }
+      } else {
+        problems.add("target.delivery.to", "expected s3://bucket/prefix or file:///absolute/path");
+      }
+    }
+    if (delivery.storage() != null) {
+      checkConnection("target.delivery.storage", delivery.storage(), problems);
+    }
+    if (delivery.keep() != null) {
+      problems.range("target.delivery.keep", delivery.keep(), 1, MAX_KEEP);
     }
   }
 

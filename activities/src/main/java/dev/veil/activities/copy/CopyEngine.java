@@ -88,7 +88,7 @@ public final class CopyEngine {
       CopyIn in = targetCopy.copyIn(copyInSql(task, copied, freeze));
       CopyOut out = null;
       try {
-        out = sourceCopy.copyOut(copyOutSql(task, copied, subsetRows));
+        out = sourceCopy.copyOut(copyOutSql(task, copied, java.util.Set.of(), subsetRows));
         BinaryCopyStream stream = new BinaryCopyStream(out, in, transforms);
         long rows =
             stream.run((r, b) -> progress.accept(new TaskHeartbeat(task.taskId(), r, b)));
@@ -248,7 +248,11 @@ public final class CopyEngine {
     }
   }
 
-  private ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
+  /**
+   * The rule of each column ({@code null} where the value passes through), with literals encoded
+   * by the source's send functions. A delivery applies the same rules as a twin.
+   */
+  public ValueTransform[] transforms(List<ColumnPlan> columns, Connection source) {
     ValueTransform[] out = new ValueTransform[columns.size()];
     RowShape row = new RowShape(
         columns.stream().map(ColumnPlan::name).collect(Collectors.toList()),
@@ -336,18 +340,22 @@ public final class CopyEngine {
   }
 
   static String copyOutSql(TableTask task, List<ColumnPlan> columns) {
-    return copyOutSql(task, columns, null);
+    return copyOutSql(task, columns, java.util.Set.of(), null);
   }
 
   /**
+   * The source side of a task: {@code COPY (SELECT …) TO STDOUT (FORMAT binary)} of its chunk,
+   * filter, sample and subset; the columns in {@code asText} are read as their text form (a
+   * delivery does so for types it has no typed mapping for).
+   *
    * @param subsetRowsOrNull the ctids of the chunk's subset rows (the closure evaluated once per
    *     run): a TID scan of just those rows instead of the subset's predicate
    */
-  static String copyOutSql(TableTask task, List<ColumnPlan> columns,
-      List<String> subsetRowsOrNull) {
+  public static String copyOutSql(TableTask task, List<ColumnPlan> columns,
+      java.util.Set<String> asText, List<String> subsetRowsOrNull) {
     StringBuilder sql =
         new StringBuilder("COPY (SELECT ")
-            .append(selectList(task, columns))
+            .append(selectList(task, columns, asText))
             // ONLY: rows of inheritance children are copied by their own tasks
             .append(" FROM ONLY ")
             .append(qualified(task.sourceSchema(), task.table()));
@@ -390,14 +398,19 @@ public final class CopyEngine {
    * The copied columns; a reference the subset sets to NULL where its target is not in the subset
    * ({@code nullIfMissing}) is read through a CASE that keeps its type.
    */
-  private static String selectList(TableTask task, List<ColumnPlan> columns) {
+  private static String selectList(
+      TableTask task, List<ColumnPlan> columns, java.util.Set<String> asText) {
     Map<String, String> nulled =
         task.subset() == null ? Map.of() : task.subset().nullIfMissing();
     return columns.stream()
-        .map(c -> nulled.containsKey(c.name())
-            ? "CASE WHEN " + nulled.get(c.name()) + " THEN " + ident(c.name()) + " END AS "
-                + ident(c.name())
-            : ident(c.name()))
+        .map(c -> {
+          String value = asText.contains(c.name())
+              ? ident(c.name()) + "::pg_catalog.text" : ident(c.name());
+          return nulled.containsKey(c.name())
+              ? "CASE WHEN " + nulled.get(c.name()) + " THEN " + value + " END AS "
+                  + ident(c.name())
+              : asText.contains(c.name()) ? value + " AS " + ident(c.name()) : value;
+        })
         .collect(Collectors.joining(", "));
   }
 

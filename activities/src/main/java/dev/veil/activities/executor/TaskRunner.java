@@ -73,6 +73,10 @@ public final class TaskRunner {
    */
   public static int run(TableTask task, Map<String, String> env, PrintStream out) {
     try {
+      if (task.delivery() != null) {
+        throw new IllegalArgumentException("delivery chunks run on the local executor only: a"
+            + " pod has no delivery storage credentials yet");
+      }
       ConnectionRegistry connections = connections(task, env);
       String key = env.get(MASKING_KEY);
       MaskingKey maskingKey = key == null || key.isEmpty() ? null : MaskingKey.of(key);

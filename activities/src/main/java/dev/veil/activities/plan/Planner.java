@@ -29,6 +29,8 @@ import dev.veil.workflows.spec.RuleSpec;
 import dev.veil.workflows.spec.TableMode;
 import dev.veil.workflows.spec.TableOptions;
 import dev.veil.workflows.spec.UnmatchedColumns;
+import dev.veil.workflows.plan.DeliveryPlan;
+import dev.veil.workflows.spec.DeliverySpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -57,18 +59,26 @@ public final class Planner {
 
   private final ConnectionRegistry connections;
   private final String pgBinDir;
+  private final java.util.function.Predicate<String> storageConfigured;
 
   public Planner(ConnectionRegistry connections) {
     this(connections, null);
+  }
+
+  /** A planner that knows no delivery storage (a delivery to {@code s3://} is refused). */
+  public Planner(ConnectionRegistry connections, String pgBinDir) {
+    this(connections, pgBinDir, name -> false);
   }
 
   /**
    * @param pgBinDir where pg_dump and pg_restore are ({@code postgres.binDir}), or null for
    *     {@code VEIL_PG_BIN} and PATH
    */
-  public Planner(ConnectionRegistry connections, String pgBinDir) {
+  public Planner(ConnectionRegistry connections, String pgBinDir,
+      java.util.function.Predicate<String> storageConfigured) {
     this.connections = connections;
     this.pgBinDir = pgBinDir;
+    this.storageConfigured = storageConfigured;
   }
 
   /**
@@ -99,7 +109,14 @@ public final class Planner {
           + "' is not configured on this agent (configured: "
           + String.join(", ", connections.names()) + ")");
     }
-    if (spec.target() == null || spec.target().connection() == null) {
+    boolean delivery = spec.target() != null && spec.target().delivery() != null;
+    if (delivery) {
+      String storage = spec.target().delivery().storage();
+      if (storage != null && !storageConfigured.test(storage)) {
+        problems.add("target.delivery.storage: '" + storage
+            + "' is not configured on this agent (deliveryStorages)");
+      }
+    } else if (spec.target() == null || spec.target().connection() == null) {
       problems.add("target.connection: required");
     } else if (!connections.has(spec.target().connection())) {
       problems.add("target.connection: '" + spec.target().connection()
@@ -212,11 +229,19 @@ public final class Planner {
     List<String> skipped = skippedForeignKeys(relations, described, tables, roots, warnings);
     problems.addAll(AccessChecks.sourceProblems(source, selected.values().stream()
         .map(t -> new AccessChecks.QualifiedTable(t.schema(), t.name())).toList()));
-    String twin = connections.settings(spec.target().connection()).database();
-    problems.addAll(targetProblems(spec, source, twin, schemas));
+    boolean delivery = spec.target().delivery() != null;
+    String twin = delivery ? null : connections.settings(spec.target().connection()).database();
+    if (!delivery) {
+      problems.addAll(targetProblems(spec, source, twin, schemas));
+    }
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(spec.id(), problems);
+    }
+    if (delivery
+        && spec.effectiveVerify().mode() != dev.veil.workflows.spec.VerifySpec.VerifyMode.off) {
+      warnings.add("verify: the leak check does not scan delivered files yet; this delivery is"
+          + " not checked");
     }
     tables.sort(
         Comparator.comparingLong(TablePlan::estimatedRows)
@@ -230,13 +255,24 @@ public final class Planner {
         spec.source().connection(),
         spec.target().connection(),
         twin,
-        TwinNames.build(twin, runUid),
+        delivery ? null : TwinNames.build(twin, runUid),
         schemas,
         spec.effectiveMaxActiveTasks(),
         tables,
         skipped,
         spec.target().twinOptions(),
-        warnings);
+        warnings,
+        delivery ? deliveryPlan(spec, runId, runUid) : null);
+  }
+
+  /** Where a delivery run writes: {@code <pipeline>/<run>} under the spec's {@code to}. */
+  private static DeliveryPlan deliveryPlan(PipelineSpec spec, String runId, String runUid) {
+    DeliverySpec d = spec.target().delivery();
+    // the run id names the folder when it is a plain name (a workflow id like veil-run-demo-7)
+    String run = runId != null && runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}") ? runId
+        : runUid;
+    return new DeliveryPlan(d.storage(), d.to(), spec.id() + "/" + run, d.effectiveFormat(),
+        d.effectiveCompression(), d.effectiveKeep());
   }
 
   /**

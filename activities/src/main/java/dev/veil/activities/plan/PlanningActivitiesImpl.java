@@ -31,6 +31,12 @@ public class PlanningActivitiesImpl implements PlanningActivities {
     this.planner = new Planner(connections, pgBinDir);
   }
 
+  /** @param storages the delivery storages configured on the agent */
+  public PlanningActivitiesImpl(ConnectionRegistry connections, String pgBinDir,
+      dev.veil.activities.delivery.DeliveryStorages storages) {
+    this.planner = new Planner(connections, pgBinDir, storages::has);
+  }
+
   @Override
   public RunPlan plan(PlanRequest request) {
     String pipeline = request.spec().id();

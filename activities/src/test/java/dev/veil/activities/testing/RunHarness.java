@@ -5,7 +5,9 @@ import dev.veil.activities.config.ConfigActivitiesImpl;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
+import dev.veil.activities.delivery.DeliveryStorages;
 import dev.veil.activities.executor.LocalTaskExecutor;
+import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.run.PipelineRunInput;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs pipelines end to end: Temporal's test server in process, a worker with Veil's real run
@@ -40,6 +43,15 @@ public final class RunHarness implements AutoCloseable {
   private final ConnectionRegistry registry;
 
   public RunHarness(ConnectionSettings source, ConnectionSettings target) {
+    this(source, target, DeliveryStorages.none(), executor -> executor);
+  }
+
+  /**
+   * A harness whose runs may also deliver files to {@code storages}; {@code wrap} wraps the local
+   * executor (to gate or fail chunks of one table, say).
+   */
+  public RunHarness(ConnectionSettings source, ConnectionSettings target,
+      DeliveryStorages storages, UnaryOperator<TaskExecutor> wrap) {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(Veil.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PipelineRunWorkflowImpl.class);
@@ -57,9 +69,10 @@ public final class RunHarness implements AutoCloseable {
           }
         };
     gate = new GatedTaskExecutor(
-        new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY)),
+        wrap.apply(new LocalTaskExecutor(registry, MaskingKey.of(MASKING_KEY), storages)),
         task -> task.pipelineId().startsWith("gated"));
-    List<Object> activities = new ArrayList<>(RunActivities.workflowSide(registry, null));
+    List<Object> activities =
+        new ArrayList<>(RunActivities.workflowSide(registry, null, null, null, storages));
     activities.add(new ConfigActivitiesImpl(pipelines));
     worker.registerActivitiesImplementations(activities.toArray());
     env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(RunActivities.tasks(gate));
@@ -73,6 +86,10 @@ public final class RunHarness implements AutoCloseable {
 
   public GatedTaskExecutor gate() {
     return gate;
+  }
+
+  public TestWorkflowEnvironment environment() {
+    return env;
   }
 
   public WorkflowClient client() {

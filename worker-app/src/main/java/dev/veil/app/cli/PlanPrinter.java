@@ -25,10 +25,17 @@ final class PlanPrinter {
 
   /** Prints the plan; returns the columns that would pass through without a rule. */
   List<String> print(RunPlan plan) {
-    out.printf("pipeline %s: %d table%s from %s (schemas %s) into database %s of %s%n",
-        plan.pipelineId(), plan.tables().size(), plan.tables().size() == 1 ? "" : "s",
-        plan.sourceConnection(), String.join(", ", plan.schemas()), plan.twinDatabase(),
-        plan.targetConnection());
+    if (plan.delivery() != null) {
+      out.printf("pipeline %s: %d table%s from %s (schemas %s) delivered as %s (%s) to %s/%s%n",
+          plan.pipelineId(), plan.tables().size(), plan.tables().size() == 1 ? "" : "s",
+          plan.sourceConnection(), String.join(", ", plan.schemas()), plan.delivery().format(),
+          plan.delivery().compression(), plan.delivery().to(), plan.delivery().runPrefix());
+    } else {
+      out.printf("pipeline %s: %d table%s from %s (schemas %s) into database %s of %s%n",
+          plan.pipelineId(), plan.tables().size(), plan.tables().size() == 1 ? "" : "s",
+          plan.sourceConnection(), String.join(", ", plan.schemas()), plan.twinDatabase(),
+          plan.targetConnection());
+    }
     List<String> passthrough = new ArrayList<>();
     for (TablePlan t : plan.tables()) {
       out.printf("%n%s  ~%d rows, %d chunk%s, mode %s%s%n", t.qualifiedName(), t.estimatedRows(),

@@ -75,7 +75,7 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       reachable(configuration, spec.source().connection());
       reachable(configuration, spec.target().connection());
       RunPlan plan = new Planner(configuration.connectionRegistry(),
-          configuration.getPostgres().getBinDir())
+          configuration.getPostgres().getBinDir(), configuration.deliveryStorageRegistry()::has)
           .plan(spec, "veil-check-" + pipelineId);
       PlanPrinter printer = new PlanPrinter(console.out());
       printer.print(plan);

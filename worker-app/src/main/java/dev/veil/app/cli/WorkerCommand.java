@@ -56,10 +56,12 @@ public class WorkerCommand extends VeilCommand {
                 connections,
                 configuration
                     .getExecutor()
-                    .build(connections, configuration.getMasking().build().orElse(null)),
+                    .build(connections, configuration.getMasking().build().orElse(null),
+                        configuration.deliveryStorageRegistry()),
                 configuration
                     .getCloud()
-                    .reporting(configuration.getCloud().build(), configuration.secrets()));
+                    .reporting(configuration.getCloud().build(), configuration.secrets()),
+                configuration.deliveryStorageRegistry());
     try {
       worker.start();
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.RunActivities;
+import dev.veil.activities.delivery.DeliveryStorages;
 import java.util.ArrayList;
 import java.util.List;
 import dev.veil.activities.metrics.MeteredReportingActivities;
@@ -116,12 +117,26 @@ public final class VeilWorker implements Managed, AutoCloseable {
       TaskExecutor executor,
       ReportingActivities reporting,
       String pgBinDir) {
+    return create(clients, settings, pipelines, connections, executor, reporting, pgBinDir,
+        DeliveryStorages.none());
+  }
+
+  /** As above, with the delivery storages that delivery runs write to. */
+  public static VeilWorker create(
+      TemporalClients clients,
+      Settings settings,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting,
+      String pgBinDir,
+      DeliveryStorages storages) {
     Settings slots =
         settings.withMaxConcurrentTasks(
             executor.maxConcurrentTasks().orElse(settings.maxConcurrentTasks()));
     List<Object> activities = new ArrayList<>();
     activities.add(new ConfigActivitiesImpl(pipelines));
-    activities.addAll(RunActivities.create(connections, executor, pgBinDir));
+    activities.addAll(RunActivities.create(connections, executor, pgBinDir, storages));
     activities.add(new ScanActivitiesImpl(connections));
     activities.add(reporting);
     return createWith(clients, slots, activities.toArray());

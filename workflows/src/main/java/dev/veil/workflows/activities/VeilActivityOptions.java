@@ -123,6 +123,29 @@ public final class VeilActivityOptions {
                   .build())
           .build();
 
+  /**
+   * A delivery waits for its snapshot holder to record the snapshot: seconds. Heartbeats; waits
+   * for its cancellation to complete.
+   */
+  public static final ActivityOptions AWAIT_DELIVERY_SNAPSHOT =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
+          .setRetryOptions(QUICK_RETRIES)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  /**
+   * Publishing a delivery lists its parts and writes the manifest, the pointer, then prunes: a
+   * minute at most for thousands of parts. Not cancelled once started (like the swap).
+   */
+  public static final ActivityOptions PUBLISH_DELIVERY =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(STEP_HEARTBEAT)
+          .setRetryOptions(QUICK_RETRIES)
+          .build();
+
   /** A PII scan samples every table: minutes; heartbeats once per table. */
   public static final ActivityOptions SCAN =
       ActivityOptions.newBuilder()

@@ -24,6 +24,8 @@ import java.util.List;
  *     copied whole, as {@code schema.table.constraint}
  * @param twin how the twin is restored and swapped
  * @param warnings what the copy does not reproduce, by name
+ * @param delivery where a delivery run writes its files, or {@code null} for a twin run (then
+ *     the target connection, twin and build database are {@code null})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,7 +43,28 @@ public record RunPlan(
     List<TablePlan> tables,
     List<String> skippedConstraints,
     TwinOptions twin,
-    List<String> warnings) {
+    List<String> warnings,
+    DeliveryPlan delivery) {
+
+  public RunPlan(
+      String pipelineId,
+      String runId,
+      String runUid,
+      String pipelineVersion,
+      String sourceConnection,
+      String targetConnection,
+      String twinDatabase,
+      String buildDatabase,
+      List<String> schemas,
+      int maxActiveTasks,
+      List<TablePlan> tables,
+      List<String> skippedConstraints,
+      TwinOptions twin,
+      List<String> warnings) {
+    this(pipelineId, runId, runUid, pipelineVersion, sourceConnection, targetConnection,
+        twinDatabase, buildDatabase, schemas, maxActiveTasks, tables, skippedConstraints, twin,
+        warnings, null);
+  }
 
   public RunPlan {
     schemas = schemas == null ? List.of() : schemas;

@@ -34,6 +34,8 @@ import java.util.Map;
  *     started over
  * @param runUid the run's UUID (names its sessions, so an abandoned attempt can be stopped)
  * @param subset the rows of the table a subset keeps, or {@code null}
+ * @param delivery where the chunk's part file goes in a delivery run, or {@code null} (then the
+ *     target fields are {@code null} too)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,7 +59,35 @@ public record TableTask(
     List<Toleration> tolerations,
     int epoch,
     String runUid,
-    SubsetFilter subset) {
+    SubsetFilter subset,
+    DeliveryPlan delivery) {
+
+  /** A task of a twin run. */
+  public TableTask(
+      String pipelineId,
+      String runId,
+      String taskId,
+      String sourceConnection,
+      String targetConnection,
+      String targetDatabase,
+      String targetSchema,
+      String sourceSchema,
+      String table,
+      List<ColumnPlan> columns,
+      String where,
+      Double sample,
+      ChunkRange chunk,
+      long estimatedRows,
+      ResourcesSpec resources,
+      Map<String, String> nodeSelector,
+      List<Toleration> tolerations,
+      int epoch,
+      String runUid,
+      SubsetFilter subset) {
+    this(pipelineId, runId, taskId, sourceConnection, targetConnection, targetDatabase,
+        targetSchema, sourceSchema, table, columns, where, sample, chunk, estimatedRows, resources,
+        nodeSelector, tolerations, epoch, runUid, subset, null);
+  }
 
   /** A task without a subset. */
   public TableTask(

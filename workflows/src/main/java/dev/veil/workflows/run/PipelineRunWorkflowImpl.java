@@ -3,6 +3,7 @@ package dev.veil.workflows.run;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.Veil;
 import dev.veil.workflows.activities.ConfigActivities;
+import dev.veil.workflows.activities.DeliveryActivities;
 import dev.veil.workflows.activities.PlanningActivities;
 import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.activities.SnapshotActivities;
@@ -12,6 +13,7 @@ import dev.veil.workflows.activities.TwinActivities;
 import dev.veil.workflows.activities.VeilActivityOptions;
 import dev.veil.workflows.activities.VerifyActivities;
 import dev.veil.workflows.plan.ChunkRange;
+import dev.veil.workflows.plan.DeliveryResult;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SnapshotInfo;
@@ -81,6 +83,13 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       Workflow.newActivityStub(VerifyActivities.class, VeilActivityOptions.VERIFY);
   private final SnapshotActivities snapshots =
       Workflow.newActivityStub(SnapshotActivities.class, VeilActivityOptions.HOLD_SNAPSHOT);
+  private final DeliveryActivities awaitDeliverySnapshot =
+      Workflow.newActivityStub(
+          DeliveryActivities.class, VeilActivityOptions.AWAIT_DELIVERY_SNAPSHOT);
+  private final DeliveryActivities publishDelivery =
+      Workflow.newActivityStub(DeliveryActivities.class, VeilActivityOptions.PUBLISH_DELIVERY);
+  private final DeliveryActivities discardDelivery =
+      Workflow.newActivityStub(DeliveryActivities.class, VeilActivityOptions.DISCARD);
 
   /**
    * The database twin: one source snapshot, schema by pg_dump, a build database swapped in by
@@ -89,6 +98,11 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private static final String TWIN_CHANGE = "database-twin";
   /** The leak check between the build and the swap; runs recorded before it swap unchecked. */
   private static final String LEAK_CHECK_CHANGE = "leak-check";
+  /**
+   * Data delivery: files under a run prefix instead of a database twin. Asked only by runs whose
+   * plan is a delivery, so no twin run (recorded or new) carries its marker.
+   */
+  private static final String DELIVERY_CHANGE = "data-delivery";
   /** Snapshots lost in a row before the run gives up. */
   static final int MAX_EPOCHS = 5;
 
@@ -122,6 +136,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private int runningTasks;
   private TaskFailure firstFailure;
   private boolean databaseTwin;
+  private boolean delivery;
+  private Throwable deliveryFailure;
   private int epoch;
   private boolean snapshotLost;
   private SnapshotInfo snapshot;
@@ -167,8 +183,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     if (cancelReason != null || mainScope.isCancelRequested()) {
       // the cancel came once the swap was final: the new twin is in place, and the outcome says
       // so (Temporal still records a native cancel as Canceled: the Java SDK always does)
-      warnings = append(warnings, "a cancel arrived after the swap was final; the new twin is in"
-          + " place");
+      warnings = append(warnings, delivery
+          ? "a cancel arrived once the delivery was being published; it is published"
+          : "a cancel arrived after the swap was final; the new twin is in place");
     }
     log.info("run succeeded pipeline={} run={} rows={}", pipelineId, runId, totalRows());
     emit(RunEventType.RUN_SUCCEEDED, null, null, totalRows(), null, elapsed(), null);
@@ -187,6 +204,17 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     warnings = plan.warnings() == null ? List.of() : plan.warnings();
     for (TablePlan table : plan.tables()) {
       tables.put(table.qualifiedName(), new TableCounters(table));
+    }
+    if (plan.delivery() != null) {
+      if (Workflow.getVersion(DELIVERY_CHANGE, Workflow.DEFAULT_VERSION, 1)
+          == Workflow.DEFAULT_VERSION) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "target.delivery: this worker's run history predates data delivery",
+            FailureTypes.UNSUPPORTED);
+      }
+      delivery = true;
+      deliverySteps(spec);
+      return;
     }
     databaseTwin =
         Workflow.getVersion(TWIN_CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
@@ -214,6 +242,78 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       throw new CanceledFailure("cancelled during the swap: the old twin was put back");
     }
     Workflow.newDetachedCancellationScope(() -> swapTwin.finishSwap(plan)).run();
+  }
+
+  /**
+   * A delivery: the chunks write part files under the run prefix, under one source snapshot, and
+   * the publish step writes the manifest last. No database is created; a lost snapshot deletes the
+   * epoch's files and starts over under a new one. Publishing is not cancelled once it started: a
+   * delivery is either published whole or, on failure or cancel, deleted by {@link #cleanUp()}.
+   */
+  private void deliverySteps(PipelineSpec spec) {
+    for (epoch = 1; ; epoch++) {
+      state = RunState.PREPARING;
+      snapshotLost = false;
+      int holderEpoch = epoch;
+      CancellationScope holder =
+          Workflow.newCancellationScope(
+              () ->
+                  Async.function(snapshots::holdSnapshot, plan, holderEpoch)
+                      .handle(
+                          (info, failure) -> {
+                            if (holderEpoch != epoch) {
+                              return null;
+                            }
+                            if (failure == null) {
+                              snapshot = info;
+                            } else if (FailureTypes.DELIVERY_FAILED.equals(
+                                failureType(failure))) {
+                              deliveryFailure = failure;
+                            } else if (!isCancel(failure)) {
+                              snapshotLost = true;
+                            }
+                            return null;
+                          }));
+      holder.run();
+      try {
+        awaitDeliverySnapshot.awaitSnapshot(plan, epoch);
+        state = RunState.COPYING;
+        if (copyTables(spec)) {
+          break;
+        }
+      } catch (ActivityFailure failure) {
+        if (FailureTypes.DELIVERY_FAILED.equals(failureType(failure))
+            || (!snapshotLost && !FailureTypes.SNAPSHOT_LOST.equals(failureType(failure)))) {
+          throw failure;
+        }
+      }
+      if (deliveryFailure != null) {
+        // the storage refused the holder: starting over cannot help
+        throw ApplicationFailure.newNonRetryableFailureWithCause(describe(deliveryFailure),
+            FailureTypes.DELIVERY_FAILED, deliveryFailure);
+      }
+      holder.cancel("snapshot lost");
+      if (epoch >= MAX_EPOCHS) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the source snapshot was lost " + epoch + " times in a row (the connection holding it"
+                + " broke or its worker died); nothing was published",
+            FailureTypes.SNAPSHOT_LOST);
+      }
+      log.warn("source snapshot lost, delivering again under a new one pipeline={} run={} epoch={}",
+          pipelineId, runId, epoch + 1);
+      Workflow.await(() -> runningTasks == 0);
+      discardDelivery.discard(plan);
+      for (TableCounters counters : tables.values()) {
+        counters.restart();
+      }
+    }
+    state = RunState.FINALIZING;
+    swapStarted = true;
+    DeliveryResult[] published = new DeliveryResult[1];
+    Workflow.newDetachedCancellationScope(() -> published[0] = publishDelivery.publish(plan))
+        .run();
+    log.info("delivery published pipeline={} run={} files={} pruned={}", pipelineId, runId,
+        published[0].files(), published[0].pruned());
   }
 
   /**
@@ -358,7 +458,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
             result.handle(
                 (done, failure) -> {
                   runningTasks--;
-                  if (databaseTwin && (taskEpoch != epoch || snapshotLost)) {
+                  if ((databaseTwin || delivery) && (taskEpoch != epoch || snapshotLost)) {
                     // this epoch's copy is being thrown away: its results no longer count
                     return null;
                   }
@@ -395,11 +495,14 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
             });
     copyScope.run();
     Workflow.await(() -> runningTasks == 0 || firstFailure != null || snapshotLost);
-    if (snapshotLost && databaseTwin && firstFailure == null) {
+    if (snapshotLost && (databaseTwin || delivery) && firstFailure == null) {
       return false;
     }
     if (firstFailure != null) {
-      if (databaseTwin) {
+      if (delivery) {
+        // nothing to drop that would stop the running chunks, and no activity cancel (see above):
+        // they finish, and the failure path deletes every file they wrote
+      } else if (databaseTwin) {
         // stops every running attempt: they fail at once against a dropped database
         discardBuild.discardBuild(plan);
       } else {
@@ -446,7 +549,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                 spec.tolerations(),
                 epoch,
                 plan.runUid(),
-                table.subset()));
+                table.subset(),
+                plan.delivery()));
       }
     }
     return tasks;
@@ -501,7 +605,17 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     Workflow.newDetachedCancellationScope(
             () -> {
               Workflow.await(() -> runningTasks == 0);
-              if (plan != null && databaseTwin) {
+              if (plan != null && delivery) {
+                try {
+                  discardDelivery.discard(plan);
+                } catch (ActivityFailure e) {
+                  // the run's outcome stands; its partial files (never a manifest) remain
+                  log.warn("partial delivery files not deleted pipeline={} run={}", pipelineId,
+                      runId);
+                  warnings = append(warnings, "the run's partial files could not be deleted ("
+                      + describe(e) + "); they have no manifest, so they are no delivery");
+                }
+              } else if (plan != null && databaseTwin) {
                 discardBuild.discardBuild(plan);
               } else if (plan != null) {
                 discardTarget.discard(plan);

@@ -18,6 +18,7 @@ import dev.veil.workflows.plan.TwinOptions;
  * @param swapWaitSeconds how long the swap waits for sessions on the old twin to end (default 30)
  * @param terminateSessions terminate sessions still on the old twin after that wait (default
  *     true); false fails the run instead and keeps the old twin
+ * @param delivery deliver files instead of a twin (then {@code connection} is not set)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,10 +28,27 @@ public record TargetSpec(
     Boolean keepPrevious,
     Boolean keepOwnership,
     Integer swapWaitSeconds,
-    Boolean terminateSessions) {
+    Boolean terminateSessions,
+    DeliverySpec delivery) {
 
   public TargetSpec(String connection) {
-    this(connection, null, null, null, null, null);
+    this(connection, null, null, null, null, null, null);
+  }
+
+  public TargetSpec(
+      String connection,
+      String schema,
+      Boolean keepPrevious,
+      Boolean keepOwnership,
+      Integer swapWaitSeconds,
+      Boolean terminateSessions) {
+    this(connection, schema, keepPrevious, keepOwnership, swapWaitSeconds, terminateSessions,
+        null);
+  }
+
+  /** A delivery target. */
+  public static TargetSpec delivery(DeliverySpec delivery) {
+    return new TargetSpec(null, null, null, null, null, null, delivery);
   }
 
   /** The twin options with defaults filled in. */

@@ -70,6 +70,13 @@ public final class KubernetesTaskExecutor implements TaskExecutor {
 
   @Override
   public TaskResult run(TableTask task, int attempt, Progress progress) throws Exception {
+    if (task.delivery() != null) {
+      // a redaction pod gets database credentials by secretKeyRef, not storage credentials yet
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "target.delivery: delivery chunks run on the local executor only for now (set"
+              + " executor.type: local on the workers that take them)",
+          dev.veil.workflows.FailureTypes.UNSUPPORTED);
+    }
     AtomicReference<TaskHeartbeat> last =
         new AtomicReference<>(new TaskHeartbeat(task.taskId(), 0, 0));
     Pod pod = findOrCreate(task, attempt);
