@@ -1,9 +1,10 @@
 package dev.veil.activities.verify;
 
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
 import dev.veil.activities.rules.Dictionaries;
-import dev.veil.activities.rules.KeyedHash;
 import dev.veil.activities.rules.MaskingKey;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,17 +16,22 @@ import java.util.Set;
  * would prove nothing: values shorter than the minimum length, values without a letter and with
  * fewer than 7 digits (codes, zips, small numbers), and values made only of dictionary words
  * (first and last names, city and street words), which the name and place rules draw their output
- * from. Names passed through unmasked are the detectors' to find. Not thread-safe.
+ * from. Names passed through unmasked are the detectors' to find. Thread-safe.
+ *
+ * <p>The fingerprint is SipHash-2-4 (Guava) keyed with 128 bits derived from the key: a keyed
+ * 64-bit PRF like a truncated HMAC, at a fraction of its cost (the check hashes every value of
+ * the source's identifying columns and every value of the twin).
  */
 final class Fingerprints {
 
   private static final Set<String> DICTIONARY_WORDS = dictionaryWords();
 
-  private final KeyedHash hash;
+  private final HashFunction hash;
   private final int minLength;
 
   Fingerprints(MaskingKey key, int minLength) {
-    this.hash = key.keyedHash("leak-check");
+    ByteBuffer k = ByteBuffer.wrap(key.derive("leak-check"));
+    this.hash = Hashing.sipHash24(k.getLong(), k.getLong());
     this.minLength = Math.max(1, minLength);
   }
 
@@ -68,22 +74,29 @@ final class Fingerprints {
     return v;
   }
 
+  /** Whether every word (a run of letters, {@code '} and {@code -}) is a dictionary word. */
   private static boolean dictionaryOnly(String v) {
-    for (String word : v.split("[^\\p{L}'-]+")) {
-      if (!word.isEmpty() && !DICTIONARY_WORDS.contains(word)) {
-        return false;
+    int start = -1;
+    for (int i = 0; i <= v.length(); i++) {
+      boolean wordChar = i < v.length() && isWordChar(v.charAt(i));
+      if (wordChar && start < 0) {
+        start = i;
+      } else if (!wordChar && start >= 0) {
+        if (!DICTIONARY_WORDS.contains(v.substring(start, i))) {
+          return false;
+        }
+        start = -1;
       }
     }
     return true;
   }
 
-  /** HMAC-SHA256 of a normalized value, truncated to 64 bits. */
+  private static boolean isWordChar(char c) {
+    return Character.isLetter(c) || c == '\'' || c == '-';
+  }
+
+  /** The keyed 64-bit fingerprint of a normalized value. */
   long of(String normalized) {
-    byte[] h = hash.hash(normalized.getBytes(StandardCharsets.UTF_8));
-    long fp = 0;
-    for (int i = 0; i < 8; i++) {
-      fp = (fp << 8) | (h[i] & 0xff);
-    }
-    return fp;
+    return hash.hashUnencodedChars(normalized).asLong();
   }
 }
