@@ -143,7 +143,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
                       .build(connections, configuration.getMasking().build().orElse(null)),
                   configuration
                       .getCloud()
-                      .reporting(configuration.getCloud().build(), recentLogs, scrubber));
+                      .reporting(configuration.getCloud().build(), recentLogs, scrubber),
+                  configuration.getMasking());
       environment.lifecycle().manage(worker);
     }
 

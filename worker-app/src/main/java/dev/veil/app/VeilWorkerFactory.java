@@ -117,4 +117,20 @@ public class VeilWorkerFactory {
     return VeilWorker.create(
         clients, settings(devServer), pipelines, connections, executor, reporting);
   }
+
+  /**
+   * The worker with Veil's real activities, reporting runs through {@code reporting}, its privacy
+   * reports naming the masking key and signed (see {@link MaskingFactory#buildReportKey()}).
+   */
+  public VeilWorker build(
+      TemporalClients clients,
+      boolean devServer,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting,
+      MaskingFactory masking) {
+    return VeilWorker.create(clients, settings(devServer), pipelines, connections, executor,
+        reporting, null, masking.build().orElse(null), masking.buildReportKey().orElse(null));
+  }
 }

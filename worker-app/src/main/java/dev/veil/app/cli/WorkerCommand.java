@@ -59,7 +59,8 @@ public class WorkerCommand extends VeilCommand {
                     .build(connections, configuration.getMasking().build().orElse(null)),
                 configuration
                     .getCloud()
-                    .reporting(configuration.getCloud().build(), configuration.secrets()));
+                    .reporting(configuration.getCloud().build(), configuration.secrets()),
+                configuration.getMasking());
     try {
       worker.start();
     } catch (RuntimeException e) {

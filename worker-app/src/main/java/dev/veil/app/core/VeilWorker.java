@@ -5,6 +5,7 @@ import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.RunActivities;
+import dev.veil.activities.rules.MaskingKey;
 import java.util.ArrayList;
 import java.util.List;
 import dev.veil.activities.metrics.MeteredReportingActivities;
@@ -116,12 +117,32 @@ public final class VeilWorker implements Managed, AutoCloseable {
       TaskExecutor executor,
       ReportingActivities reporting,
       String pgBinDir) {
+    return create(clients, settings, pipelines, connections, executor, reporting, pgBinDir, null,
+        null);
+  }
+
+  /**
+   * A worker with Veil's real activities whose privacy reports name {@code maskingKey} by its
+   * fingerprint and are signed with {@code reportKey} (null: derived from the masking key; both
+   * null: unsigned).
+   */
+  public static VeilWorker create(
+      TemporalClients clients,
+      Settings settings,
+      PipelineSource pipelines,
+      ConnectionRegistry connections,
+      TaskExecutor executor,
+      ReportingActivities reporting,
+      String pgBinDir,
+      MaskingKey maskingKey,
+      byte[] reportKey) {
     Settings slots =
         settings.withMaxConcurrentTasks(
             executor.maxConcurrentTasks().orElse(settings.maxConcurrentTasks()));
     List<Object> activities = new ArrayList<>();
     activities.add(new ConfigActivitiesImpl(pipelines));
-    activities.addAll(RunActivities.create(connections, executor, pgBinDir));
+    activities.addAll(
+        RunActivities.create(connections, executor, pgBinDir, maskingKey, reportKey));
     activities.add(new ScanActivitiesImpl(connections));
     activities.add(reporting);
     return createWith(clients, slots, activities.toArray());
