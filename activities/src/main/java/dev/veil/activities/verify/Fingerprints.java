@@ -1,6 +1,7 @@
 package dev.veil.activities.verify;
 
 import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import dev.veil.activities.rules.Dictionaries;
 import dev.veil.activities.rules.MaskingKey;
@@ -72,6 +73,64 @@ final class Fingerprints {
       return null;
     }
     return v;
+  }
+
+  /**
+   * Puts the fingerprint of {@code raw}'s normalized form in {@code out[0]}; false when the value
+   * is not worth one. The same as {@code of(normalize(raw))}, without building the normalized
+   * string for plain ASCII values (the scan's hot path: most values are skipped or hashed
+   * straight from the input).
+   */
+  boolean fingerprint(String raw, long[] out) {
+    if (raw == null) {
+      return false;
+    }
+    int start = 0;
+    int end = raw.length();
+    while (start < end && Character.isWhitespace(raw.charAt(start))) {
+      start++;
+    }
+    while (end > start && Character.isWhitespace(raw.charAt(end - 1))) {
+      end--;
+    }
+    int letters = 0;
+    int digits = 0;
+    for (int i = start; i < end; i++) {
+      char c = raw.charAt(i);
+      if (c >= 0x80) {
+        // lower-casing outside ASCII can change lengths and letters: the general path
+        String v = normalize(raw);
+        if (v == null) {
+          return false;
+        }
+        out[0] = of(v);
+        return true;
+      }
+      int lower = c | 0x20;
+      if (lower >= 'a' && lower <= 'z') {
+        letters++;
+      } else if (c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    if (end - start < minLength || letters == 0 && digits < 7) {
+      return false;
+    }
+    if (digits == 0) {
+      String v = raw.substring(start, end).toLowerCase(Locale.ROOT);
+      if (dictionaryOnly(v)) {
+        return false;
+      }
+      out[0] = of(v);
+      return true;
+    }
+    Hasher h = hash.newHasher((end - start) * 2);
+    for (int i = start; i < end; i++) {
+      char c = raw.charAt(i);
+      h.putChar(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    out[0] = h.hash().asLong();
+    return true;
   }
 
   /** Whether every word (a run of letters, {@code '} and {@code -}) is a dictionary word. */

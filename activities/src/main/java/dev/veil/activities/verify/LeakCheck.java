@@ -291,6 +291,7 @@ public final class LeakCheck {
     private final Map<Hit, Long> confirmed = new ConcurrentHashMap<>();
     private final LongAdder fingerprintCount = new LongAdder();
     private final LongAdder values = new LongAdder();
+    private final ThreadLocal<long[]> probe = ThreadLocal.withInitial(() -> new long[1]);
     private volatile boolean stopping;
 
     Run(RunPlan plan, VerifySpec policy, String snapshotId, Heartbeat heartbeat) {
@@ -466,6 +467,7 @@ public final class LeakCheck {
           + " FROM ONLY " + qualified(source.table.sourceSchema(), source.table.name())
           + pageRange(chunk);
       long[] batch = new long[INSERT_BATCH];
+      long[] fp = new long[1];
       int n = 0;
       long rows = 0;
       long count = 0;
@@ -474,9 +476,8 @@ public final class LeakCheck {
         try (ResultSet rs = s.executeQuery(sql)) {
           while (rs.next()) {
             for (int i = 0; i < source.columns.size(); i++) {
-              String v = fingerprints.normalize(rs.getString(i + 1));
-              if (v != null) {
-                batch[n++] = fingerprints.of(v);
+              if (fingerprints.fingerprint(rs.getString(i + 1), fp)) {
+                batch[n++] = fp[0];
                 count++;
                 if (n == batch.length) {
                   source.insert(batch, n);
@@ -631,14 +632,14 @@ public final class LeakCheck {
     }
 
     private int testOne(TwinColumn column, String value, Map<Candidate, Long> candidates) {
-      String v = fingerprints.normalize(value);
-      if (v == null) {
+      long[] fp = probe.get();
+      if (!fingerprints.fingerprint(value, fp)) {
         return 0;
       }
-      long fp = fingerprints.of(v);
       for (SourceTable source : sources) {
-        if (source.filter.findHash(fp)) {
-          candidates.merge(new Candidate(source.index, column.id, v), 1L, Long::sum);
+        if (source.filter.findHash(fp[0])) {
+          candidates.merge(new Candidate(source.index, column.id, fingerprints.normalize(value)),
+              1L, Long::sum);
         }
       }
       return 1;
