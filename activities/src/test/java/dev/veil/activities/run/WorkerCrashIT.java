@@ -73,6 +73,7 @@ class WorkerCrashIT {
               "rules:",
               "  public.customers.email: {rule: email}",
               "  public.orders.customer_email: {rule: email}",
+              "  public.customers.phone: {rule: phone}",
               ""));
       first = startWorker(address, source, target, "public.customers#1");
 
