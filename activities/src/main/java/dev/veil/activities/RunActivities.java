@@ -43,17 +43,15 @@ public final class RunActivities {
    */
   public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
       String pgBinDir, MaskingKey maskingKey, byte[] reportKey) {
-    List<Object> all =
-        new java.util.ArrayList<>(workflowSide(connections, pgBinDir, maskingKey, reportKey));
-    all.add(tasks(executor));
-    return all;
+    return create(connections, executor, pgBinDir, maskingKey, reportKey,
+        DeliveryStorages.none());
   }
 
-  /** As {@link #create(ConnectionRegistry, TaskExecutor, String)}, with delivery storages. */
+  /** As {@link #create(ConnectionRegistry, TaskExecutor, String, MaskingKey, byte[])}, with delivery storages. */
   public static List<Object> create(ConnectionRegistry connections, TaskExecutor executor,
-      String pgBinDir, DeliveryStorages storages) {
+      String pgBinDir, MaskingKey maskingKey, byte[] reportKey, DeliveryStorages storages) {
     List<Object> all = new java.util.ArrayList<>(
-        workflowSide(connections, pgBinDir, null, null, storages));
+        workflowSide(connections, pgBinDir, maskingKey, reportKey, storages));
     all.add(tasks(executor));
     return all;
   }

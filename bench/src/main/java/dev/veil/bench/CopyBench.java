@@ -50,7 +50,17 @@ public final class CopyBench {
   /** gRPC's shutdown chatter about the worker's cancelled long polls; held so it stays set. */
   private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
 
+  /**
+   * The first part of every database name this bench creates ({@code --db-prefix}, default
+   * {@code veil_bench}): two benches on one server must not drop each other's databases.
+   */
+  static String dbPrefix = "veil_bench";
+
   private CopyBench() {}
+
+  static String db(String suffix) {
+    return dbPrefix + "_" + suffix;
+  }
 
   public static void main(String[] args) throws Exception {
     long rows = 2_000_000;
@@ -61,7 +71,7 @@ public final class CopyBench {
     boolean rules = true;
     boolean veilOnly = false;
     int richScale = 10;
-    boolean verify = false;
+    boolean verify = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[++i]);
@@ -73,10 +83,12 @@ public final class CopyBench {
         case "--veil-only" -> veilOnly = true;
         case "--rich-scale" -> richScale = Integer.parseInt(args[++i]);
         case "--verify" -> verify = true;
+        case "--no-verify" -> verify = false;
+        case "--db-prefix" -> dbPrefix = args[++i];
         default -> {
           System.err.println("usage: bench/run copy [--rows N] [--rebuild] [--worker-heap 256m]"
               + " [--max-active 2] [--chunk-rows 500000] [--no-rules] [--veil-only] [--rich-scale 10]"
-              + " [--verify]");
+              + " [--no-verify] [--db-prefix veil_bench]");
           System.exit(2);
         }
       }
@@ -89,8 +101,8 @@ public final class CopyBench {
         pg.version(), Runtime.getRuntime().availableProcessors());
 
     ensureSource(pg, rows, rebuild);
-    pg.recreate("veil_bench_raw");
-    pg.recreate("veil_bench_twin");
+    pg.recreate(db("raw"));
+    pg.recreate(db("twin"));
 
     // Raw pipes and warm Veil runs alternate, so that a slower or faster spell of this (shared,
     // virtual) machine weighs on both sides alike; each pair's ratio is reported and the final
@@ -128,7 +140,7 @@ public final class CopyBench {
     System.out.printf(Locale.ROOT, "veil pipeline run, warm:  median %.2f s of %s%n",
         median(warmSeconds), list(warmSeconds));
     if (verify) {
-      verifyOverhead(pg, rows, workerHeap, maxActive, chunkRows, rules, median(warmSeconds));
+      verifyOverhead(pg, rows, workerHeap, maxActive, chunkRows, rules);
     }
     if (veilOnly) {
       return;
@@ -157,13 +169,13 @@ public final class CopyBench {
   private static void richSchema(Pg pg, int scale, String workerHeap) throws Exception {
     int customers = 40_000 * scale;
     int orders = 80_000 * scale;
-    if (!pg.exists("veil_bench_rich")) {
-      pg.recreate("veil_bench_rich");
-      try (Connection c = pg.connect("veil_bench_rich")) {
+    if (!pg.exists(db("rich"))) {
+      pg.recreate(db("rich"));
+      try (Connection c = pg.connect(db("rich"))) {
         dev.veil.activities.demo.DemoDatabase.populate(c, customers, orders, 42);
       }
     }
-    pg.recreate("veil_bench_rich_twin");
+    pg.recreate(db("rich_twin"));
     String demo = Files.readString(Path.of("pipelines/demo.yaml"));
     String yaml = String.join("\n", "id: bench", "source: {connection: bench-source, schemas: [public]}",
         "target: {connection: bench-target}", "maxActiveTasks: 2",
@@ -175,7 +187,7 @@ public final class CopyBench {
     double[] veils = new double[pairs];
     double[] ratios = new double[pairs];
     try (VeilSession veil =
-        new VeilSession(pg, -1, workerHeap, "veil_bench_rich", "veil_bench_rich_twin",
+        new VeilSession(pg, -1, workerHeap, db("rich"), db("rich_twin"),
             Map.of("bench", yaml))) {
       veil.run(); // warm the worker
       for (int i = 0; i < pairs; i++) {
@@ -195,13 +207,13 @@ public final class CopyBench {
 
   /** pg_dump -Fc of the rich database to a file, then pg_restore -j 2 into a fresh database. */
   private static double dumpRestore(Pg pg) throws Exception {
-    pg.recreate("veil_bench_rich_restore");
+    pg.recreate(db("rich_restore"));
     checkpoint(pg);
     Path file = Files.createTempFile("veil-bench-", ".dump");
     try {
       long t0 = System.nanoTime();
-      sh(pg, "pg_dump -Fc -d veil_bench_rich -f " + file);
-      sh(pg, "pg_restore -j 2 -d veil_bench_rich_restore " + file);
+      sh(pg, "pg_dump -Fc -d " + db("rich") + " -f " + file);
+      sh(pg, "pg_restore -j 2 -d " + db("rich_restore") + " " + file);
       return (System.nanoTime() - t0) / 1e9;
     } finally {
       Files.deleteIfExists(file);
@@ -209,27 +221,45 @@ public final class CopyBench {
   }
 
   /**
-   * The leak check's cost ({@code --verify}): the same pipeline with {@code verify: {mode: warn}}
-   * (the bench passes names and streets through on purpose: the check reports them) on a worker
-   * of its own (one cold run, then two warm ones), against the warm median without the check.
+   * The leak check's cost: one worker serving the bench pipeline twice, without the check and
+   * with it ({@code verify: {mode: warn, sample: 100}}; warn because the bench passes names and
+   * streets through on purpose, which the check reports), each warmed up once, then three pairs
+   * run back to back (this VM's speed drifts from one minute to the next: a pair shares its
+   * minute). The ratio is the median pair's.
    */
   private static void verifyOverhead(Pg pg, long rows, String heap, int maxActive,
-      long chunkRows, boolean rules, double verifyOffSeconds) throws Exception {
-    double[] on = new double[2];
-    try (VeilSession veil = new VeilSession(pg, rows, heap, maxActive, chunkRows,
-        rulesYaml(rules) + "\nverify: {mode: warn}")) {
-      veil.run();
-      for (int i = 0; i < on.length; i++) {
-        VeilRun run = veil.run();
-        report("veil pipeline run, warm, verify on, run " + (i + 1), run, rows);
-        on[i] = run.seconds();
+      long chunkRows, boolean rules) throws Exception {
+    String base = String.join("\n",
+        "source: {connection: bench-source, schemas: [public]}",
+        "target: {connection: bench-target}",
+        "maxActiveTasks: " + maxActive,
+        "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
+        rulesYaml(rules), "");
+    int pairs = 3;
+    double[] off = new double[pairs];
+    double[] on = new double[pairs];
+    double[] ratios = new double[pairs];
+    try (VeilSession veil = new VeilSession(pg, rows, heap, db("src"), db("twin"), Map.of(
+        "bench-off", "id: bench-off\n" + base + "verify: {mode: \"off\"}\n",
+        "bench-verify", "id: bench-verify\n" + base + "verify: {mode: warn, sample: 100}\n"))) {
+      veil.run("bench-off", rows);
+      veil.run("bench-verify", rows);
+      for (int i = 0; i < pairs; i++) {
+        VeilRun without = veil.run("bench-off", rows);
+        report("veil pipeline run, verify off, pair " + (i + 1), without, rows);
+        VeilRun with = veil.run("bench-verify", rows);
+        report("veil pipeline run, verify on (sample 100), pair " + (i + 1), with, rows);
+        off[i] = without.seconds();
+        on[i] = with.seconds();
+        ratios[i] = on[i] / off[i];
       }
     }
-    System.out.printf(Locale.ROOT, "veil pipeline run, verify on (sample 100):  median %.2f s%n",
-        median(on));
-    System.out.printf(Locale.ROOT, "veil pipeline run, verify off:              median %.2f s%n",
-        verifyOffSeconds);
-    System.out.printf(Locale.ROOT, "verify overhead ratio: %.2f%n", median(on) / verifyOffSeconds);
+    System.out.printf(Locale.ROOT, "veil pipeline run, verify off:              median %.2f s of %s%n",
+        median(off), list(off));
+    System.out.printf(Locale.ROOT, "veil pipeline run, verify on (sample 100):  median %.2f s of %s%n",
+        median(on), list(on));
+    System.out.printf(Locale.ROOT, "verify overhead ratio of each pair: %s%n", list(ratios));
+    System.out.printf(Locale.ROOT, "verify overhead ratio: %.2f%n", median(ratios));
   }
 
   private static void report(String label, VeilRun run, long rows) {
@@ -254,8 +284,8 @@ public final class CopyBench {
 
   /** Builds {@code veil_bench_src.customers} unless it already has the right row count. */
   static void ensureSource(Pg pg, long rows, boolean rebuild) throws SQLException {
-    if (!rebuild && pg.exists("veil_bench_src")) {
-      try (Connection c = pg.connect("veil_bench_src");
+    if (!rebuild && pg.exists(db("src"))) {
+      try (Connection c = pg.connect(db("src"));
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(
               "SELECT count(*) FROM customers")) {
@@ -267,8 +297,8 @@ public final class CopyBench {
       }
     }
     long t0 = System.nanoTime();
-    pg.recreate("veil_bench_src");
-    try (Connection c = pg.connect("veil_bench_src");
+    pg.recreate(db("src"));
+    try (Connection c = pg.connect(db("src"));
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE customers (" + COLUMNS.replace("id bigint",
           "id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY") + ")");
@@ -291,7 +321,7 @@ public final class CopyBench {
   }
 
   private static void rawTarget(Pg pg) throws SQLException {
-    try (Connection c = pg.connect("veil_bench_raw");
+    try (Connection c = pg.connect(db("raw"));
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS customers");
       s.execute("CREATE TABLE customers (" + COLUMNS + ")");
@@ -303,8 +333,8 @@ public final class CopyBench {
     rawTarget(pg);
     checkpoint(pg);
     String command =
-        "psql -X -q -d veil_bench_src -c 'COPY customers TO STDOUT (FORMAT " + format + ")'"
-            + " | psql -X -q -d veil_bench_raw -c 'COPY customers FROM STDIN (FORMAT " + format
+        "psql -X -q -d " + db("src") + " -c 'COPY customers TO STDOUT (FORMAT " + format + ")'"
+            + " | psql -X -q -d " + db("raw") + " -c 'COPY customers FROM STDIN (FORMAT " + format
             + ")'";
     ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO();
     pb.environment().putAll(pg.psqlEnvironment());
@@ -331,8 +361,8 @@ public final class CopyBench {
   static double javaPipe(Pg pg) throws Exception {
     rawTarget(pg);
     checkpoint(pg);
-    try (Connection src = pg.connect("veil_bench_src");
-        Connection tgt = pg.connect("veil_bench_raw")) {
+    try (Connection src = pg.connect(db("src"));
+        Connection tgt = pg.connect(db("raw"))) {
       long t0 = System.nanoTime();
       CopyIn in = tgt.unwrap(PGConnection.class).getCopyAPI()
           .copyIn("COPY customers FROM STDIN (FORMAT binary)");
@@ -391,10 +421,11 @@ public final class CopyBench {
 
     VeilSession(Pg pg, long rows, String heap, int maxActive, long chunkRows, String rulesYaml)
         throws Exception {
-      this(pg, rows, heap, "veil_bench_src", "veil_bench_twin", Map.of("bench", String.join("\n",
+      this(pg, rows, heap, db("src"), db("twin"), Map.of("bench", String.join("\n",
           "id: bench",
           "source: {connection: bench-source, schemas: [public]}",
           "target: {connection: bench-target}",
+          "maxActiveTasks: " + maxActive,
           "tables: {include: [public.customers], chunkRows: " + chunkRows + "}",
           rulesYaml,
           "")));

@@ -2,6 +2,7 @@ package dev.veil.app;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.verify.PrivacyReport;
 import jakarta.validation.constraints.Pattern;
 import java.util.Optional;
 
@@ -16,6 +17,33 @@ public class MaskingFactory {
       regexp = "(?s)|.{16,}",
       message = "must be empty or at least 16 characters (VEIL_MASKING_KEY)")
   private String key = "";
+
+  /**
+   * Signs privacy reports ({@code VEIL_REPORT_KEY}); empty: a key derived from the masking key.
+   * An auditor's {@code veil report verify} needs the same one.
+   */
+  private String reportKey = "";
+
+  @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+  public String getReportKey() {
+    return reportKey;
+  }
+
+  @JsonProperty
+  public void setReportKey(String reportKey) {
+    this.reportKey = reportKey;
+  }
+
+  /**
+   * The key that signs privacy reports: the configured report key, else one derived from the
+   * masking key; empty when neither is set (reports are then unsigned).
+   */
+  public Optional<byte[]> buildReportKey() {
+    if (reportKey != null && !reportKey.isBlank()) {
+      return Optional.of(PrivacyReport.reportKey(reportKey));
+    }
+    return build().map(PrivacyReport::reportKey);
+  }
 
   @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
   public String getKey() {
@@ -34,6 +62,7 @@ public class MaskingFactory {
 
   @Override
   public String toString() {
-    return "MaskingFactory[key=" + (key == null || key.isEmpty() ? "unset" : "***") + "]";
+    return "MaskingFactory[key=" + (key == null || key.isEmpty() ? "unset" : "***")
+        + ", reportKey=" + (reportKey == null || reportKey.isEmpty() ? "unset" : "***") + "]";
   }
 }

@@ -145,6 +145,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
                   configuration
                       .getCloud()
                       .reporting(configuration.getCloud().build(), recentLogs, scrubber),
+                  configuration.getMasking(),
+                  configuration.getPostgres().getBinDir(),
                   configuration.deliveryStorageRegistry());
       environment.lifecycle().manage(worker);
     }

@@ -118,7 +118,12 @@ public class VeilWorkerFactory {
         clients, settings(devServer), pipelines, connections, executor, reporting);
   }
 
-  /** As above, with the delivery storages that delivery runs write to. */
+  /**
+   * The worker with Veil's real activities, reporting runs through {@code reporting}, its privacy
+   * reports naming the masking key and signed (see {@link MaskingFactory#buildReportKey()}),
+   * finding pg_dump and pg_restore in {@code pgBinDir} (configuration {@code postgres.binDir};
+   * null: {@code VEIL_PG_BIN}, then PATH), delivery runs writing to {@code storages}.
+   */
   public VeilWorker build(
       TemporalClients clients,
       boolean devServer,
@@ -126,9 +131,11 @@ public class VeilWorkerFactory {
       ConnectionRegistry connections,
       TaskExecutor executor,
       ReportingActivities reporting,
+      MaskingFactory masking,
+      String pgBinDir,
       dev.veil.activities.delivery.DeliveryStorages storages) {
-    return VeilWorker.create(
-        clients, settings(devServer), pipelines, connections, executor, reporting, null,
+    return VeilWorker.create(clients, settings(devServer), pipelines, connections, executor,
+        reporting, pgBinDir, masking.build().orElse(null), masking.buildReportKey().orElse(null),
         storages);
   }
 }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/pipelines/{id}               the spec as JSON; ETag = version; 304 on If-None-Match
  * POST /v1/runs/{runId}/events          one event (JSON object)
  * POST /v1/runs/{runId}/logs            {"pipelineId","task","lines":[…]} secrets scrubbed
+ * POST /v1/runs/{runId}/report          the signed privacy report, bytes as signed
  * POST /v1/agents/{agentId}/heartbeat   {"agentId","version","healthy","pipelines",…}
  * POST /v1/agents/{agentId}/events      agent events, such as a config that fails validation
  * </pre>
@@ -120,6 +121,15 @@ public final class CloudApiClient {
   /** {@code POST /v1/runs/{runId}/events}. */
   public void postEvent(String runId, Object event) {
     post("/v1/runs/" + encode(runId) + "/events", event);
+  }
+
+  /**
+   * {@code POST /v1/runs/{runId}/report}: the signed privacy report, its bytes exactly as signed
+   * (re-serialising it could change a byte and break the signature).
+   */
+  public void postReport(String runId, byte[] reportJson) {
+    String path = "/v1/runs/" + encode(runId) + "/report";
+    requireOk(send("POST", path, reportJson, null), "POST " + path);
   }
 
   /** {@code POST /v1/runs/{runId}/logs}. */

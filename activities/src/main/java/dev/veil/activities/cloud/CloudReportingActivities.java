@@ -3,7 +3,9 @@ package dev.veil.activities.cloud;
 import dev.veil.activities.scrub.Scrubber;
 import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.PrivacyReportPost;
 import dev.veil.workflows.report.RunEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,8 @@ import java.util.Map;
 
 /**
  * Reports runs to the cloud API: events to {@code POST /v1/runs/{runId}/events}, a failed task's
- * scrubbed log tail to {@code POST /v1/runs/{runId}/logs}. Failures propagate so Temporal retries
+ * scrubbed log tail to {@code POST /v1/runs/{runId}/logs}, the signed privacy report to {@code
+ * POST /v1/runs/{runId}/report}. Failures propagate so Temporal retries
  * them (a few times, {@code VeilActivityOptions.REPORTING}); the workflow then drops the report.
  */
 public final class CloudReportingActivities implements ReportingActivities {
@@ -32,6 +35,11 @@ public final class CloudReportingActivities implements ReportingActivities {
   @Override
   public void report(RunEvent event) {
     client.postEvent(event.runId(), event);
+  }
+
+  @Override
+  public void postPrivacyReport(PrivacyReportPost post) {
+    client.postReport(post.runId(), post.report().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

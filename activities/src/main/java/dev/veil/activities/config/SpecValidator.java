@@ -17,6 +17,7 @@ import dev.veil.workflows.spec.TablesSpec;
 import dev.veil.workflows.spec.DeliverySpec;
 import dev.veil.workflows.spec.TargetSpec;
 import dev.veil.workflows.spec.Toleration;
+import dev.veil.workflows.spec.VerifySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ public final class SpecValidator {
   public static final int MAX_HEARTBEAT_SECONDS = 600;
   public static final int MAX_ATTEMPTS = 100;
   public static final int MAX_WHERE_LENGTH = 4000;
+  /** Longer source values than this are rare enough that a higher minimum checks nothing. */
+  public static final int MAX_VERIFY_MIN_LENGTH = 1000;
 
   static final String ID_REASON =
       "must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit";
@@ -100,6 +103,7 @@ public final class SpecValidator {
     checkNodeSelector(spec.nodeSelector(), problems);
     checkTolerations(spec.tolerations(), problems);
     checkSubset(spec.subset(), problems);
+    checkVerify(spec.verify(), problems);
     return problems.list;
   }
 
@@ -652,6 +656,20 @@ public final class SpecValidator {
   }
 
   /** Collects {@code "<path>: <reason>"} lines. */
+  /** {@code verify}: mode comes typed from the loader; sample and minLength are bounded here. */
+  private static void checkVerify(VerifySpec verify, Problems problems) {
+    if (verify == null) {
+      return;
+    }
+    if (verify.sample() != null
+        && (verify.sample().isNaN() || verify.sample() < 1 || verify.sample() > 100)) {
+      problems.add("verify.sample", "must be a percentage between 1 and 100");
+    }
+    if (verify.minLength() != null) {
+      problems.range("verify.minLength", verify.minLength(), 1, MAX_VERIFY_MIN_LENGTH);
+    }
+  }
+
   private static final class Problems {
     final List<String> list = new ArrayList<>();
 

@@ -3,6 +3,7 @@ package dev.veil.activities.metrics;
 import dev.veil.workflows.activities.ReportingActivities;
 import dev.veil.workflows.activities.VeilActivityOptions;
 import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.PrivacyReportPost;
 import dev.veil.workflows.report.RunEvent;
 import io.temporal.activity.Activity;
 
@@ -32,6 +33,20 @@ public final class MeteredReportingActivities implements ReportingActivities {
     } catch (RuntimeException e) {
       if (attempt >= LAST_ATTEMPT && event.pipelineId() != null) {
         metrics.cloudReportDropped(event.pipelineId());
+      }
+      throw e;
+    }
+  }
+
+  /** Posts a run's privacy report (see {@link ReportingActivities}). */
+  @Override
+  public void postPrivacyReport(PrivacyReportPost post) {
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    try {
+      delegate.postPrivacyReport(post);
+    } catch (RuntimeException e) {
+      if (attempt >= LAST_ATTEMPT && post.pipelineId() != null) {
+        metrics.cloudReportDropped(post.pipelineId());
       }
       throw e;
     }

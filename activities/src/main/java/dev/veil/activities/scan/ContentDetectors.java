@@ -45,7 +45,7 @@ public final class ContentDetectors {
    */
   public static List<String> tokens(String text) {
     List<String> out = new ArrayList<>();
-    if (text == null || text.length() < 5) {
+    if (text == null || text.length() < 5 || !mayHoldToken(text)) {
       return out;
     }
     Matcher m = TOKEN.matcher(text);
@@ -74,6 +74,21 @@ public final class ContentDetectors {
     return kinds;
   }
 
+  /**
+   * Whether {@link #TOKEN} can match: each of its forms needs an {@code @} or two digits. A
+   * one-pass look that spares the regex most values of a big scan.
+   */
+  private static boolean mayHoldToken(String text) {
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '@' || (c >= '0' && c <= '9' && ++digits >= 2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Set<String> lower(Iterable<String> words) {
     Set<String> out = new HashSet<>();
     words.forEach(w -> out.add(w.toLowerCase(Locale.ROOT)));
@@ -96,19 +111,33 @@ public final class ContentDetectors {
     if (value.indexOf('@') > 0 && EMAIL.matcher(value).matches()) {
       return "email";
     }
-    if (SSN.matcher(value).matches()) {
+    // each detector below needs digits (an SSN 9, an IBAN 2, a card 13, a phone 7, a street
+    // address a leading one; an IP address one, or a ':' for IPv6): one count spares their
+    // regexes most values
+    int digits = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    if (digits == 0 && value.indexOf(':') < 0) {
+      return name(value);
+    }
+    if (digits == 9 && SSN.matcher(value).matches()) {
       return "ssn";
     }
     if (IBAN.matcher(value).matches() && ibanValid(value)) {
       return "iban";
     }
-    if (CARD.matcher(value).matches() && luhnCard(value)) {
+    if (digits >= 13 && CARD.matcher(value).matches() && luhnCard(value)) {
       return "credit_card";
     }
-    if ((value.indexOf('.') > 0 || value.indexOf(':') > 0) && IpRule.parse(withoutPrefixLength(value)) != null) {
+    if ((value.indexOf('.') > 0 || value.indexOf(':') > 0)
+        && IpRule.parse(withoutPrefixLength(value)) != null) {
       return "ip";
     }
-    if (PHONE.matcher(value).matches() && phone(value)) {
+    if (digits >= 7 && PHONE.matcher(value).matches() && phone(value)) {
       return "phone";
     }
     if (STREET_START.matcher(value).matches() && street(value)) {
@@ -174,6 +203,10 @@ public final class ContentDetectors {
 
   /** first_name, last_name or full_name when every word is a word of a name and most are names. */
   private static String name(String value) {
+    if (!Character.isUpperCase(value.charAt(0))) {
+      // every word must start with a capital: most values fail here, before any split
+      return null;
+    }
     String[] tokens = value.split("\\s+");
     if (tokens.length > 3) {
       return null;

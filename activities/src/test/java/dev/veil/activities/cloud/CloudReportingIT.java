@@ -133,7 +133,8 @@ class CloudReportingIT {
           }
         };
     java.util.List<Object> activities =
-        new java.util.ArrayList<>(RunActivities.workflowSide(registry, null));
+        new java.util.ArrayList<>(
+            RunActivities.workflowSide(registry, null, MaskingKey.of(MASKING_KEY), null));
     activities.add(new ConfigActivitiesImpl(source));
     activities.add(new CloudReportingActivities(client, recent, scrubber));
     worker.registerActivitiesImplementations(activities.toArray());
@@ -159,8 +160,9 @@ class CloudReportingIT {
                 "public.orders.customer_email", RuleSpec.of("email"));
     return new PipelineSpec(id, "v1", null, 2, null, new SourceSpec("src", List.of("public")),
         new TargetSpec("tgt"), tables, rules, null, null, null, null, null,
-        // these runs pass phones through on purpose; the leak check has its own tests
-        new dev.veil.workflows.spec.VerifySpec(dev.veil.workflows.spec.VerifySpec.VerifyMode.off,
+        // these runs pass phones through on purpose: the leak check warns, and its signed report
+        // says so
+        new dev.veil.workflows.spec.VerifySpec(dev.veil.workflows.spec.VerifySpec.VerifyMode.warn,
             null, null));
   }
 
@@ -201,6 +203,34 @@ class CloudReportingIT {
     assertEquals(CUSTOMERS * 3L + 1, rows, "every row counted once");
     assertEquals(summary.rows(), events.get(events.size() - 1).get("rows").asLong());
     assertTrue(api.posts("/logs").isEmpty());
+
+    // the signed privacy report, posted once, byte for byte as signed: it verifies under the
+    // report key derived from the masking key, and holds neither a secret nor a source value
+    List<FakeCloudApi.Received> reports = api.posts("/v1/runs/" + runId + "/report");
+    assertEquals(1, reports.size(), api.received().toString());
+    String report = reports.get(0).body();
+    assertTrue(dev.veil.activities.verify.PrivacyReport.verify(
+        report.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        dev.veil.activities.verify.PrivacyReport.reportKey(MaskingKey.of(MASKING_KEY))), report);
+    assertEquals("leaks_found_warned", reports.get(0).json().get("verdict").asText(), report);
+    assertEquals(runId, reports.get(0).json().get("run").asText());
+    assertFalse(report.contains(MASKING_KEY), report);
+    assertFalse(report.contains(PASSWORD), report);
+    // canaries: no source e-mail or phone in anything posted (events, report) or logged
+    StringBuilder everything = new StringBuilder();
+    api.received().forEach(r -> everything.append(r.body()).append('\n'));
+    recent.tail(runId, 100_000).forEach(line -> everything.append(line).append('\n'));
+    String all = everything.toString();
+    try (Connection c = TestPostgres.connect(sourceDb);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT email, phone FROM customers")) {
+      while (rs.next()) {
+        assertFalse(all.contains(rs.getString(1)), "a source e-mail was posted or logged");
+        if (rs.getString(2) != null) {
+          assertFalse(all.contains(rs.getString(2)), "a source phone was posted or logged");
+        }
+      }
+    }
   }
 
   @Test

@@ -201,7 +201,19 @@ class SpecValidatorTest {
             "tables.exclude: YAML aliases (*name) are not supported"),
         invalid("empty document", "", "(document): empty document (expected the fields of a pipeline)"),
         invalid("a list instead of a spec", "- id: shop\n",
-            "(document): expected a mapping of pipeline fields"));
+            "(document): expected a mapping of pipeline fields"),
+        invalid("unknown verify mode", VALID + "verify: {mode: strict}\n",
+            "verify.mode: expected one of fail, warn, off"),
+        invalid("verify sample 0", VALID + "verify: {sample: 0}\n",
+            "verify.sample: must be a percentage between 1 and 100"),
+        invalid("verify sample over 100", VALID + "verify: {mode: fail, sample: 101}\n",
+            "verify.sample: must be a percentage between 1 and 100"),
+        invalid("verify minLength 0", VALID + "verify: {minLength: 0}\n",
+            "verify.minLength: must be between 1 and 1000"),
+        invalid("verify minLength not a number", VALID + "verify: {minLength: five}\n",
+            "verify.minLength: expected an integer"),
+        invalid("unknown verify field", VALID + "verify: {mode: warn, samples: 5}\n",
+            "verify.samples: unknown field (allowed: mode, sample, minLength)"));
   }
 
   private static Arguments invalid(String name, String yaml, String expectedProblem) {

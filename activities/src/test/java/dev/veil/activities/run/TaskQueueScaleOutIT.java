@@ -79,6 +79,7 @@ class TaskQueueScaleOutIT {
               "rules:",
               "  public.customers.email: {rule: email}",
               "  public.orders.customer_email: {rule: email}",
+              "  public.customers.phone: {rule: phone}",
               ""));
       first = WorkerProcess.start("first", address, source, target, pipelines);
       second = WorkerProcess.start("second", address, source, target, pipelines);

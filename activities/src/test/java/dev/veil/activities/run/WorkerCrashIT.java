@@ -71,6 +71,7 @@ class WorkerCrashIT {
               "rules:",
               "  public.customers.email: {rule: email}",
               "  public.orders.customer_email: {rule: email}",
+              "  public.customers.phone: {rule: phone}",
               ""));
       first = WorkerProcess.start(address, source, target, pipelines,
           Map.of(WorkerMain.HOLD_TASKS, "public.customers#1"));

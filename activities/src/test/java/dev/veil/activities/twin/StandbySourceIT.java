@@ -69,7 +69,8 @@ class StandbySourceIT {
           new SourceSpec("src", List.of("public")), new TargetSpec("tgt"),
           new TablesSpec(null, null, null, 2_000L),
           Map.of("public.customers.email", RuleSpec.of("email"),
-              "public.orders.customer_email", RuleSpec.of("email")),
+              "public.orders.customer_email", RuleSpec.of("email"),
+              "public.customers.phone", RuleSpec.of("phone")),
           null, null, null, null, null, null);
       RunSummary summary = harness.run(spec, "veil-run-standby-1");
 

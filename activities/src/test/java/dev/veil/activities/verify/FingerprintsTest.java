@@ -33,6 +33,20 @@ class FingerprintsTest {
   }
 
   @Test
+  void theFastPathFingerprintsExactlyWhatTheNormalizedValueWouldGive() {
+    long[] out = new long[1];
+    for (String value : List.of("  Ann.Lee@Mail.TEST ", "+1 555 770001", "X9 Person@Mail.test",
+        "\tZorblat Quexington\n", "ÉLODIE.MÜLLER@Exemple.FR", "Straße 12 Ost", "İstanbul 34000",
+        "M", "12345", "Michael Smith", "gold", "DE89370400440532013000", "1234567")) {
+      String normalized = fingerprints.normalize(value);
+      assertEquals(normalized != null, fingerprints.fingerprint(value, out), value);
+      if (normalized != null) {
+        assertEquals(fingerprints.of(normalized), out[0], value);
+      }
+    }
+  }
+
+  @Test
   void freeTextYieldsItsEmailPhoneCardAndIbanTokens() {
     String note = "call +1 555 770001 or mail ann@mail.test; card 4111 1111 1111 1111,"
         + " IBAN DE89370400440532013000";

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
 import dev.veil.activities.RunActivities;
 import dev.veil.activities.config.ConfigActivitiesImpl;
 import dev.veil.activities.config.PipelineSource;
@@ -48,6 +51,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deliberate leaks through whole runs (real workflow, real activities, real PostgreSQL): each is
@@ -70,6 +75,31 @@ class LeakCheckIT {
   private WorkflowClient client;
   private final Map<String, PipelineSpec> specs = new HashMap<>();
   private final AtomicInteger runs = new AtomicInteger();
+
+  /** Every log line of the tests (message, arguments and exception text), for the canaries. */
+  private final StringBuffer logged = new StringBuffer();
+  private final AppenderBase<ILoggingEvent> logCapture = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      logged.append(event.getFormattedMessage()).append('\n');
+      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        logged.append(t.getMessage()).append('\n');
+      }
+    }
+  };
+
+  @BeforeAll
+  void captureLogs() {
+    logCapture.start();
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+        .addAppender(logCapture);
+  }
+
+  @AfterAll
+  void stopCapturingLogs() {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+        .detachAppender(logCapture);
+  }
 
   @BeforeAll
   void databases() throws SQLException {
@@ -174,6 +204,10 @@ class LeakCheckIT {
       String history = client.fetchHistory("veil-run-" + id).toJson(false);
       assertFalse(history.contains(CANARY_DOMAIN), "a source e-mail reached the history");
       assertFalse(history.contains(CANARY_PHONE), "a source phone reached the history");
+      String logs = logged.toString();
+      assertTrue(logs.contains("leak check done pipeline=" + id), "the check's logs were seen");
+      assertFalse(logs.contains(CANARY_DOMAIN), "a source e-mail reached the logs");
+      assertFalse(logs.contains(CANARY_PHONE), "a source phone reached the logs");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.veil.app.cli;
 
+import dev.veil.activities.cloud.OfflineReportingActivities;
 import dev.veil.activities.config.LocalFolderPipelineSource;
 import dev.veil.activities.config.PipelineSource;
 import dev.veil.activities.db.ConnectionRegistry;
@@ -8,6 +9,7 @@ import dev.veil.activities.db.Sql;
 import dev.veil.activities.demo.DemoDatabase;
 import dev.veil.activities.demo.DemoPostgres;
 import dev.veil.activities.rules.MaskingKey;
+import dev.veil.activities.verify.PrivacyReport;
 import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.PipelineRunStarter;
@@ -168,7 +170,13 @@ public class DemoCommand extends VeilCommand {
                   configuration.getWorker().settings(devServer),
                   pipelines,
                   registry,
-                  configuration.getExecutor().build(registry, key)));
+                  configuration.getExecutor().build(registry, key),
+                  new OfflineReportingActivities(),
+                  configuration.getPostgres().getBinDir(),
+                  key,
+                  configuration.getMasking().buildReportKey()
+                      .orElse(PrivacyReport.reportKey(key)),
+                  dev.veil.activities.delivery.DeliveryStorages.none()));
       worker.start();
       String runId = new PipelineRunStarter(clients.client(), pipelines).runNow(PIPELINE_ID, "veil demo");
       step(

@@ -77,10 +77,10 @@ public class ReportCommand extends VeilCommand {
     if (configured != null && !configured.isBlank()) {
       return PrivacyReport.reportKey(configured);
     }
-    MaskingKey key = configuration.getMasking().build().orElseThrow(() -> new ExitException(
+    // the agent signs with the same key (masking.reportKey, else derived from masking.key)
+    return configuration.getMasking().buildReportKey().orElseThrow(() -> new ExitException(
         ExitException.INVALID, "no report key: set " + REPORT_KEY_ENV
             + " or the masking key the report was made with (VEIL_MASKING_KEY)"));
-    return PrivacyReport.reportKey(key);
   }
 
   private void printSummary(JsonNode report) {

@@ -61,6 +61,8 @@ public class WorkerCommand extends VeilCommand {
                 configuration
                     .getCloud()
                     .reporting(configuration.getCloud().build(), configuration.secrets()),
+                configuration.getMasking(),
+                configuration.getPostgres().getBinDir(),
                 configuration.deliveryStorageRegistry());
     try {
       worker.start();

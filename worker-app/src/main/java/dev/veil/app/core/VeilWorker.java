@@ -6,6 +6,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.executor.TaskExecutor;
 import dev.veil.activities.RunActivities;
 import dev.veil.activities.delivery.DeliveryStorages;
+import dev.veil.activities.rules.MaskingKey;
 import java.util.ArrayList;
 import java.util.List;
 import dev.veil.activities.metrics.MeteredReportingActivities;
@@ -117,11 +118,15 @@ public final class VeilWorker implements Managed, AutoCloseable {
       TaskExecutor executor,
       ReportingActivities reporting,
       String pgBinDir) {
-    return create(clients, settings, pipelines, connections, executor, reporting, pgBinDir,
-        DeliveryStorages.none());
+    return create(clients, settings, pipelines, connections, executor, reporting, pgBinDir, null,
+        null, DeliveryStorages.none());
   }
 
-  /** As above, with the delivery storages that delivery runs write to. */
+  /**
+   * A worker with Veil's real activities whose privacy reports name {@code maskingKey} by its
+   * fingerprint and are signed with {@code reportKey} (null: derived from the masking key; both
+   * null: unsigned), and the delivery storages that delivery runs write to.
+   */
   public static VeilWorker create(
       TemporalClients clients,
       Settings settings,
@@ -130,13 +135,16 @@ public final class VeilWorker implements Managed, AutoCloseable {
       TaskExecutor executor,
       ReportingActivities reporting,
       String pgBinDir,
+      MaskingKey maskingKey,
+      byte[] reportKey,
       DeliveryStorages storages) {
     Settings slots =
         settings.withMaxConcurrentTasks(
             executor.maxConcurrentTasks().orElse(settings.maxConcurrentTasks()));
     List<Object> activities = new ArrayList<>();
     activities.add(new ConfigActivitiesImpl(pipelines));
-    activities.addAll(RunActivities.create(connections, executor, pgBinDir, storages));
+    activities.addAll(RunActivities.create(connections, executor, pgBinDir, maskingKey,
+        reportKey, storages));
     activities.add(new ScanActivitiesImpl(connections));
     activities.add(reporting);
     return createWith(clients, slots, activities.toArray());

@@ -259,7 +259,7 @@ class CliIT {
 
   /** Needs the real activities (planner, target, copy engine) from main. */
   @Test
-  void startFollowCopiesThePipelineAndExits0() {
+  void startFollowCopiesThePipelineAndExits0() throws Exception {
     Result result =
         CliRunner.run(
             "start",
@@ -291,6 +291,27 @@ class CliIT {
     Result typo = CliRunner.run("runs", "shpo", "-c", stack.config.toString());
     assertEquals(2, typo.code(), typo.toString());
     assertTrue(typo.err().contains("did you mean 'shop'?"), typo.toString());
+
+    // the worker command signs the run's privacy report with the agent's key: `veil report
+    // verify` accepts it as saved, and refuses it once any byte is changed
+    Result report = CliRunner.run("report", runId, "--json", "-c", stack.config.toString());
+    assertEquals(0, report.code(), report.toString());
+    assertTrue(json(report.out()).path("signature").path("value").asText().matches("[0-9a-f]{64}"),
+        report.toString());
+    Path saved = stack.directory.resolve("report-" + runId + ".json");
+    Files.writeString(saved, report.out());
+    Result valid = CliRunner.run("report", "verify", saved.toString(), "-c", stack.config.toString());
+    assertEquals(0, valid.code(), valid.toString());
+    byte[] original = Files.readAllBytes(saved);
+    for (int at : new int[] {0, original.length / 3, original.length / 2, original.length - 2}) {
+      byte[] edited = original.clone();
+      edited[at] = (byte) (edited[at] == '1' ? '2' : '1');
+      Files.write(saved, edited);
+      Result invalid =
+          CliRunner.run("report", "verify", saved.toString(), "-c", stack.config.toString());
+      assertEquals(1, invalid.code(), "byte " + at + " changed: " + invalid);
+      assertTrue(invalid.out().contains("signature INVALID"), invalid.toString());
+    }
     assertTrue(workerThread.isAlive(), "veil worker stopped: " + workerResult.get());
   }
 

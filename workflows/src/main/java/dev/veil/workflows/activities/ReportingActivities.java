@@ -1,6 +1,7 @@
 package dev.veil.workflows.activities;
 
 import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.PrivacyReportPost;
 import dev.veil.workflows.report.RunEvent;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
@@ -25,4 +26,11 @@ public interface ReportingActivities {
    */
   @ActivityMethod
   void uploadLogTail(LogTailRequest request);
+
+  /**
+   * Posts a run's signed privacy report, its bytes exactly as signed. Idempotent: the API keeps
+   * one report per run, a retried post replaces it with the same document.
+   */
+  @ActivityMethod
+  void postPrivacyReport(PrivacyReportPost post);
 }

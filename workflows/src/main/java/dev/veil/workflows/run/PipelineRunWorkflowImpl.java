@@ -21,6 +21,7 @@ import dev.veil.workflows.plan.TablePlan;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
 import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.PrivacyReportPost;
 import dev.veil.workflows.report.RunEvent;
 import dev.veil.workflows.report.RunEventType;
 import dev.veil.workflows.spec.PipelineSpec;
@@ -105,6 +106,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
   private static final String DELIVERY_CHANGE = "data-delivery";
   /** Snapshots lost in a row before the run gives up. */
   static final int MAX_EPOCHS = 5;
+
+  /** The privacy report posted to the cloud API; runs recorded before it post none. */
+  private static final String REPORT_POST_CHANGE = "privacy-report-post";
 
   /** Cloud reporting (events + log tails): on for runs started by a worker that knows it. */
   private static final String REPORTING_CHANGE = "cloud-reporting";
@@ -323,6 +327,12 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
    */
   private void checkLeaks(VerifySpec policy) {
     LeakCheckResult result = verify.checkLeaks(new LeakCheckRequest(plan, policy));
+    if (result.report() != null && !reportingOff()
+        && Workflow.getVersion(REPORT_POST_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      // posted by the reporter, after the events queued before it, whatever the verdict
+      outbox.add(new PrivacyReportPost(runId, pipelineId, result.report()));
+    }
     if (result.clean()) {
       return;
     }
@@ -742,6 +752,8 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                         try {
                           if (item instanceof RunEvent e) {
                             reporting.report(e);
+                          } else if (item instanceof PrivacyReportPost post) {
+                            reporting.postPrivacyReport(post);
                           } else {
                             reporting.uploadLogTail((LogTailRequest) item);
                           }
@@ -749,7 +761,9 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
                         } catch (ActivityFailure e) {
                           failing = true;
                           log.warn("report dropped pipeline={} run={} report={}", pipelineId,
-                              runId, item instanceof RunEvent ev ? ev.type() : "log tail");
+                              runId, item instanceof RunEvent ev ? ev.type()
+                                  : item instanceof PrivacyReportPost ? "privacy report"
+                                  : "log tail");
                         }
                       }
                       outboxDrained = true;

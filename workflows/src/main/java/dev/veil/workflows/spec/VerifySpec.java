@@ -6,9 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The leak check of a run: {@code verify: {mode: fail, sample: 100, minLength: 5}}.
  *
- * @param mode {@code fail} (findings stop the run before the swap), {@code warn} (findings are
- *     reported, the run goes on) or {@code off} (the default for now: the check still costs many
- *     times the copy on big tables, see the README; issue #13 asks for {@code fail})
+ * @param mode {@code fail} (the default: findings stop the run before the swap), {@code warn}
+ *     (findings are reported, the run goes on) or {@code off} (no check)
  * @param sample percent of each twin table scanned, 1 to 100 (default 100)
  * @param minLength source values shorter than this are not fingerprinted: a match would prove
  *     nothing (default 5)
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerifySpec(VerifyMode mode, Double sample, Integer minLength) {
 
-  public static final VerifySpec DEFAULTS = new VerifySpec(VerifyMode.off, 100.0, 5);
+  public static final VerifySpec DEFAULTS = new VerifySpec(VerifyMode.fail, 100.0, 5);
 
   /** This spec with every missing field set to its default. */
   public VerifySpec withDefaults() {

@@ -34,6 +34,7 @@ final class FakeTwin implements TwinActivities, SnapshotActivities, VerifyActivi
   private final AtomicBoolean swapping = new AtomicBoolean();
   private volatile List<LeakFinding> leaks = List.of();
   private volatile LeakCheckRequest leakCheck;
+  private volatile String report;
 
   FakeTwin(FakeTaskActivities tasks) {
     this.tasks = tasks;
@@ -53,6 +54,12 @@ final class FakeTwin implements TwinActivities, SnapshotActivities, VerifyActivi
   }
 
   /** The leak check finds these. */
+  /** The privacy report the leak check returns (none by default). */
+  FakeTwin report(String json) {
+    this.report = json;
+    return this;
+  }
+
   FakeTwin leaks(LeakFinding... findings) {
     this.leaks = List.of(findings);
     return this;
@@ -94,7 +101,7 @@ final class FakeTwin implements TwinActivities, SnapshotActivities, VerifyActivi
     calls.add("checkLeaks");
     leakCheck = request;
     released = true;
-    return new LeakCheckResult(true, 1, 10, 2, 20, leaks, null);
+    return new LeakCheckResult(true, 1, 10, 2, 20, leaks, report);
   }
 
   @Override

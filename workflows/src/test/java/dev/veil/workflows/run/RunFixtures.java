@@ -47,9 +47,8 @@ final class RunFixtures {
         null,
         null,
         null, null,
-        // the leak check on, as a pipeline that asks for it (the default is off for now)
-        new dev.veil.workflows.spec.VerifySpec(
-            dev.veil.workflows.spec.VerifySpec.VerifyMode.fail, null, null));
+        // no verify: the default policy (the leak check on, mode fail)
+        null);
   }
 
   static RunPlan plan(int maxActiveTasks, TablePlan... tables) {

@@ -21,6 +21,7 @@ import dev.veil.workflows.activities.TargetActivities;
 import dev.veil.workflows.plan.PlanRequest;
 import dev.veil.workflows.plan.SwapResult;
 import dev.veil.workflows.report.LogTailRequest;
+import dev.veil.workflows.report.PrivacyReportPost;
 import dev.veil.workflows.report.RunEvent;
 import dev.veil.workflows.report.RunEventType;
 import io.temporal.client.WorkflowClient;
@@ -53,6 +54,7 @@ class RunReportingTest {
   static final class RecordingReporting implements ReportingActivities {
     final List<RunEvent> events = new CopyOnWriteArrayList<>();
     final List<LogTailRequest> tails = new CopyOnWriteArrayList<>();
+    final List<PrivacyReportPost> reports = new CopyOnWriteArrayList<>();
     volatile boolean down;
 
     @Override
@@ -70,6 +72,14 @@ class RunReportingTest {
       }
       tails.add(request);
     }
+
+    @Override
+    public void postPrivacyReport(PrivacyReportPost post) {
+      if (down) {
+        throw new IllegalStateException("API down");
+      }
+      reports.add(post);
+    }
   }
 
   private static final PipelineRunInput REPORTING = new PipelineRunInput(PIPELINE, null, true);
@@ -85,6 +95,7 @@ class RunReportingTest {
   private final TargetActivities target = activityMock(TargetActivities.class);
   private final FakeTaskActivities tasks = new FakeTaskActivities();
   private final RecordingReporting reporting = new RecordingReporting();
+  private final FakeTwin twin = new FakeTwin(tasks);
   private PipelineRunWorkflow run;
 
   @BeforeEach
@@ -92,7 +103,7 @@ class RunReportingTest {
     when(config.fetchPipeline(PIPELINE)).thenReturn(spec());
     when(planning.plan(any()))
         .thenReturn(plan(2, table("orders", 2, 2000), table("customers", 1, 500)));
-    worker.registerActivitiesImplementations(config, planning, target, new FakeTwin(tasks), reporting);
+    worker.registerActivitiesImplementations(config, planning, target, twin, reporting);
     env.newWorker(Veil.TABLE_TASK_QUEUE).registerActivitiesImplementations(tasks);
     env.start();
     WorkflowClient client = env.getWorkflowClient();
@@ -152,6 +163,27 @@ class RunReportingTest {
     assertEquals(RunEventType.RUN_FAILED, reporting.events.get(reporting.events.size() - 1).type());
     assertEquals(1, reporting.tails.size());
     assertEquals("public.customers#0", reporting.tails.get(0).task());
+  }
+
+  @Test
+  void theSignedPrivacyReportIsPostedAsTheLeakCheckReturnedIt() {
+    String report = "{\"format\":\"veil-privacy-report/1\",\"verdict\":\"clean\"}";
+    twin.report(report);
+
+    assertEquals(RunState.SUCCEEDED, run.run(REPORTING).state());
+
+    assertEquals(1, reporting.reports.size(), reporting.reports.toString());
+    PrivacyReportPost post = reporting.reports.get(0);
+    assertEquals(report, post.report());
+    assertEquals(PIPELINE, post.pipelineId());
+    assertEquals(reporting.events.get(0).runId(), post.runId());
+  }
+
+  @Test
+  void aRunNotAskedToReportPostsNoPrivacyReport() {
+    twin.report("{\"verdict\":\"clean\"}");
+    assertEquals(RunState.SUCCEEDED, run.run(PipelineRunInput.of(PIPELINE)).state());
+    assertEquals(List.of(), reporting.reports);
   }
 
   @Test

@@ -200,7 +200,8 @@ class KubernetesExecutorIT {
         new TablesSpec(null, null, null, 1000L),
         Map.of("public.customers.email", RuleSpec.of("email"),
             "public.orders.customer_email", RuleSpec.of("email"),
-            "public.customers.full_name", new RuleSpec("hash", Map.of("length", "16"))),
+            "public.customers.full_name", new RuleSpec("hash", Map.of("length", "16")),
+            "public.customers.phone", RuleSpec.of("phone")),
         null, new ResourcesSpec("750m", "768Mi"), Map.of("disk", "ssd"),
         List.of(new Toleration("dedicated", "Equal", "veil", "NoSchedule", null)), null, null);
   }
@@ -358,7 +359,9 @@ class KubernetesExecutorIT {
     spec = new PipelineSpec("restart", "v1", null, 1, new ExecutorSpec(10, 5, 5),
         new SourceSpec("src", List.of("public")), new TargetSpec("tgt"),
         new TablesSpec(List.of("public.customers"), null, null, null),
-        Map.of("public.customers.email", RuleSpec.of("email")), null, null, null, null, null, null);
+        Map.of("public.customers.email", RuleSpec.of("email"),
+            "public.customers.phone", RuleSpec.of("phone")),
+        null, null, null, null, null, null);
     start(pod -> Behaviour.HOLD, Duration.ofMinutes(10));
 
     PipelineRunWorkflow run = stub("veil-run-restart-1");
