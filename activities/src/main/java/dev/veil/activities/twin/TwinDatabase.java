@@ -423,24 +423,26 @@ public final class TwinDatabase {
   }
 
   /**
-   * The id of the run's newest source snapshot, for a step that reads the source after the copy.
+   * The run's newest source snapshot, for a step that reads the source after the copy: its id,
+   * when it was exported, and whether it was released already (an earlier attempt of the step
+   * finished with it).
    *
-   * @throws SnapshotLostException when it was released
+   * @throws SnapshotLostException when the run recorded none
    */
-  public HeldSnapshot heldSnapshot(RunPlan plan) throws SQLException {
+  public HeldSnapshot runSnapshot(RunPlan plan) throws SQLException {
     try (Connection c = build(plan, "veil-twin");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT snapshot_id, released, exported_at::text FROM "
             + SNAPSHOTS + " ORDER BY epoch DESC LIMIT 1")) {
-      if (!rs.next() || rs.getBoolean(2)) {
-        throw new SnapshotLostException("the run's source snapshot is not held any more");
+      if (!rs.next()) {
+        throw new SnapshotLostException("the run recorded no source snapshot");
       }
-      return new HeldSnapshot(rs.getString(1), rs.getString(3));
+      return new HeldSnapshot(rs.getString(1), rs.getString(3), rs.getBoolean(2));
     }
   }
 
-  /** A source snapshot a run holds: its id and when it was exported. */
-  public record HeldSnapshot(String id, String exportedAt) {}
+  /** A source snapshot of a run: its id, when it was exported, whether it was released. */
+  public record HeldSnapshot(String id, String exportedAt, boolean released) {}
 
   /**
    * Restores post-data (skipping what an earlier attempt already built and

@@ -11,6 +11,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.Heartbeat;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.scan.ContentDetectors;
+import dev.veil.activities.snapshot.ExportedSnapshot;
 import dev.veil.activities.snapshot.RunSessions;
 import dev.veil.activities.twin.TwinDatabase;
 import dev.veil.workflows.plan.ChunkRange;
@@ -82,6 +83,8 @@ import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
  * exported snapshot and its own build-database session.
  */
 public final class LeakCheck {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LeakCheck.class);
 
   static final int CONFIRM_BATCH = 50_000;
   private static final int LOCAL_CANDIDATES = 5_000;
@@ -222,28 +225,51 @@ public final class LeakCheck {
     RunPlan plan = request.plan();
     VerifySpec policy =
         request.verify() == null ? VerifySpec.DEFAULTS : request.verify().withDefaults();
-    TwinDatabase.HeldSnapshot snapshot = twin.heldSnapshot(plan);
+    TwinDatabase.HeldSnapshot snapshot = twin.runSnapshot(plan);
     if (policy.mode() == VerifySpec.VerifyMode.off) {
       twin.releaseSnapshot(plan);
       LeakCheckResult skipped = new LeakCheckResult(false, 0, 0, 0, 0, List.of(), null);
-      return withReport(plan, policy, skipped, snapshot, Map.of());
+      return withReport(plan, policy, skipped, snapshot, Map.of(), null);
     }
-    Run run = new Run(plan, policy, snapshot.id(), heartbeat);
-    LeakCheckResult result;
+    // The run's snapshot dies with the worker holding it, and an attempt of this check that
+    // finished released it before its worker died. After the copy nothing else needs it, so
+    // neither may fail the run: the source is then fingerprinted under a snapshot of its own,
+    // later than the copy's (the report says so).
+    ExportedSnapshot later = null;
+    if (snapshot.released() || !ExportedSnapshot.importable(connections,
+        plan.sourceConnection(), RunSessions.applicationName(plan.runUid(), "verify-p"),
+        snapshot.id())) {
+      later = ExportedSnapshot.export(connections, plan.sourceConnection(),
+          RunSessions.applicationName(plan.runUid(), "verify-x"));
+      log.warn("the run's source snapshot ended (a worker died after the copy): the leak check"
+          + " reads the source under a later one pipeline={} run={} at={}", plan.pipelineId(),
+          plan.runId(), later.exportedAt());
+    }
     try {
-      result = run.execute();
+      Run run = new Run(plan, policy, later == null ? snapshot.id() : later.id(), heartbeat);
+      LeakCheckResult result;
+      try {
+        result = run.execute();
+      } finally {
+        run.close();
+      }
+      twin.releaseSnapshot(plan);
+      return withReport(plan, policy, result, snapshot, run.rowsPerTable(),
+          later == null ? null : later.exportedAt());
     } finally {
-      run.close();
+      if (later != null) {
+        later.close();
+      }
     }
-    twin.releaseSnapshot(plan);
-    return withReport(plan, policy, result, snapshot, run.rowsPerTable());
   }
 
   /** Builds, signs and keeps the run's privacy report in the build database (the next twin). */
   private LeakCheckResult withReport(RunPlan plan, VerifySpec policy, LeakCheckResult result,
-      TwinDatabase.HeldSnapshot snapshot, Map<String, Long> rowsPerTable) throws SQLException {
+      TwinDatabase.HeldSnapshot snapshot, Map<String, Long> rowsPerTable,
+      String checkSnapshotTime) throws SQLException {
     ObjectNode report = PrivacyReport.build(plan, policy, result,
-        new PrivacyReport.RunFacts(snapshot.exportedAt(), veilVersion, rowsPerTable), maskingKey,
+        new PrivacyReport.RunFacts(snapshot.exportedAt(), veilVersion, rowsPerTable,
+            checkSnapshotTime), maskingKey,
         Instant.now());
     if (reportKey != null) {
       PrivacyReport.sign(report, reportKey);

@@ -46,9 +46,20 @@ public final class PrivacyReport {
 
   private PrivacyReport() {}
 
-  /** What a report says about one run besides the leak check. */
+  /**
+   * What a report says about one run besides the leak check.
+   *
+   * @param checkSnapshotTime when the leak check had to read the source under a later snapshot
+   *     than the copy's (the run's snapshot ended with a worker after the copy), that snapshot's
+   *     time; else null
+   */
   public record RunFacts(
-      String sourceSnapshotTime, String veilVersion, Map<String, Long> rowsPerTable) {}
+      String sourceSnapshotTime, String veilVersion, Map<String, Long> rowsPerTable,
+      String checkSnapshotTime) {
+    public RunFacts(String sourceSnapshotTime, String veilVersion, Map<String, Long> rowsPerTable) {
+      this(sourceSnapshotTime, veilVersion, rowsPerTable, null);
+    }
+  }
 
   /** Builds the unsigned report. */
   public static ObjectNode build(RunPlan plan, VerifySpec policy, LeakCheckResult result,
@@ -60,6 +71,10 @@ public final class PrivacyReport {
     report.put("pipeline", plan.pipelineId());
     report.put("specVersion", plan.pipelineVersion());
     report.put("sourceSnapshotTime", facts.sourceSnapshotTime());
+    if (facts.checkSnapshotTime() != null) {
+      // values the source changed between the two snapshots were not fingerprinted
+      report.put("leakCheckSourceSnapshotTime", facts.checkSnapshotTime());
+    }
     report.put("veilVersion", facts.veilVersion());
     report.put("maskingKeyFingerprint", maskingKey == null ? null : maskingKey.fingerprint());
     report.put("createdAt", createdAt.toString());
