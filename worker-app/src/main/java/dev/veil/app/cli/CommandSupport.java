@@ -8,7 +8,6 @@ import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.app.core.UnknownPipelineException;
 import dev.veil.app.core.UnknownRunException;
 import io.dropwizard.configuration.ConfigurationException;
-import io.dropwizard.core.cli.Cli;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import net.sourceforge.argparse4j.inf.Argument;
@@ -76,8 +75,7 @@ public final class CommandSupport {
    * Prints a failed command's error: one line for what a user can fix, the stack trace only for the
    * unexpected and only with {@code VEIL_DEBUG} set.
    */
-  public static void reportError(Cli cli, String command, Throwable e) {
-    PrintWriter err = cli.getStdErr();
+  public static void reportError(PrintWriter err, String command, Throwable e) {
     if (e instanceof ExitException) {
       if (e.getMessage() != null) {
         err.println(e.getMessage());
