@@ -132,9 +132,7 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration>
       if ("3D000".equals(e.getSQLState())) {
         return; // a twin that does not exist yet: the first run creates it (planning checks how)
       }
-      throw new ExitException(
-          ExitException.FAILED,
-          "veil check: cannot connect to connection '" + connection + "': " + e.getMessage());
+      throw Connections.cannotConnect("check", connection, e);
     }
   }
 
