@@ -20,6 +20,7 @@ import dev.veil.app.cli.StartCommand;
 import dev.veil.app.cli.StatusCommand;
 import dev.veil.app.cli.ValuesTemplateCommand;
 import dev.veil.app.cli.VeilCheckCommand;
+import dev.veil.app.cli.VeilCli;
 import dev.veil.app.cli.VeilServerCommand;
 import dev.veil.app.cli.WorkerCommand;
 import dev.veil.activities.cloud.CloudApiClient;
@@ -46,12 +47,9 @@ import dev.veil.app.resources.RunsResource;
 import dev.veil.app.resources.ReportsResource;
 import dev.veil.app.core.RunReports;
 import io.dropwizard.core.Application;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jackson.Jackson;
-import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +69,7 @@ public class VeilApplication extends Application<VeilConfiguration> {
   /** Commands that serve {@code /metrics}. */
   private static final java.util.Set<String> SERVING_COMMANDS = java.util.Set.of("server");
 
+  /** Prefer {@link VeilMain}, the jar's entry point, which starts client commands faster. */
   public static void main(String[] args) throws Exception {
     VeilApplication app = new VeilApplication();
     int code = app.execute(System.out, System.err, args);
@@ -235,7 +234,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
 
   /**
    * Runs a command line with the given output streams and returns its exit code instead of exiting
-   * (the CLI tests use this).
+   * (the CLI tests use this). Every command runs here, client commands included (through
+   * Dropwizard's bootstrap); {@link VeilMain} runs those without it.
    */
   public int execute(PrintStream stdout, PrintStream stderr, String... arguments) {
     this.console = new Console(stdout, stderr, objectMapper);
@@ -247,43 +247,8 @@ public class VeilApplication extends Application<VeilConfiguration> {
     if (arguments.length > 0 && SERVING_COMMANDS.contains(arguments[0])) {
       bootstrap.registerMetrics();
     }
-    if (arguments.length == 0) {
-      printUsage(bootstrap, stdout);
-      return 0;
-    }
-    Cli cli = new Cli(new VeilLocation(getClass()), bootstrap, stdout, stderr);
-    Optional<Throwable> error = cli.run(arguments);
-    stdout.flush();
-    stderr.flush();
-    return error.map(CommandSupport::exitCode).orElse(0);
-  }
-
-  /** Gives {@code --version} the agent's version (the jar's manifest has none). */
-  private static final class VeilLocation extends JarLocation {
-    VeilLocation(Class<?> klass) {
-      super(klass);
-    }
-
-    @Override
-    public Optional<String> getVersion() {
-      return Optional.of(AgentVersion.get());
-    }
-  }
-
-  private static void printUsage(Bootstrap<VeilConfiguration> bootstrap, PrintStream out) {
-    out.println("usage: veil COMMAND [-c FILE] [options]      veil COMMAND -h shows its options");
-    out.println();
-    out.println("commands:");
-    bootstrap.getCommands().stream()
-        .sorted(java.util.Comparator.comparing(Command::getName))
-        .forEach(
-            c ->
-                out.printf(java.util.Locale.ROOT, "  %-11s %s%n", c.getName(), c.getDescription()));
-    out.println();
-    out.println(
-        "configuration: -c FILE, else $VEIL_CONFIG, else ./veil.yml, else the bundled"
-            + " veil-default.yml (${VEIL_*} environment variables fill it in)");
-    out.flush();
+    return new VeilCli(bootstrap.getCommands(), AgentVersion.get(), stdout, stderr)
+        .run((command, namespace) -> command.run(bootstrap, namespace), arguments);
   }
 
   /** Ends a command waiting for shutdown ({@code worker}, {@code dev-server}; tests). */

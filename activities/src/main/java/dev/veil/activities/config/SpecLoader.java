@@ -89,22 +89,25 @@ public final class SpecLoader {
     if (text.length() > MAX_SPEC_SIZE) {
       throw new InvalidSpecException(UNNAMED, List.of(tooLarge()));
     }
-    ObjectNode root = readDocument(text, format, UNNAMED);
-    return bind(root, nameOf(root));
+    Document document = readDocument(text, format, UNNAMED);
+    if (!document.problems().isEmpty()) {
+      throw new InvalidSpecException(nameOf(document.root()), document.problems());
+    }
+    return bind(document.root(), nameOf(document.root()));
   }
 
   /**
    * Parses a spec and validates it with {@link SpecValidator}.
    *
-   * @throws InvalidSpecException with every structural problem, or else every validation problem
+   * @throws InvalidSpecException with every structural and every validation problem, in one round
    */
   public static PipelineSpec parseValid(String text, SpecFormat format) {
-    PipelineSpec spec = parse(text, format);
-    List<String> problems = SpecValidator.validate(spec);
-    if (!problems.isEmpty()) {
-      throw new InvalidSpecException(spec.id() == null ? UNNAMED : spec.id(), problems);
+    if (text.length() > MAX_SPEC_SIZE) {
+      throw new InvalidSpecException(UNNAMED, List.of(tooLarge()));
     }
-    return spec;
+    Document document = readDocument(text, format, UNNAMED);
+    String name = nameOf(document.root());
+    return bindAndValidate(document, name, List.of());
   }
 
   /**
@@ -139,7 +142,8 @@ public final class SpecLoader {
     if (content.length > MAX_SPEC_SIZE) {
       throw new InvalidSpecException(fileId, List.of(tooLarge()));
     }
-    ObjectNode root = readDocument(decodeUtf8(content, fileId), format, fileId);
+    Document document = readDocument(decodeUtf8(content, fileId), format, fileId);
+    ObjectNode root = document.root();
     List<String> problems = new ArrayList<>();
     JsonNode id = root.get("id");
     if (id == null || id.isNull()) {
@@ -148,13 +152,44 @@ public final class SpecLoader {
       problems.add(FieldPaths.problem("id",
           "must equal the file name without extension ('" + FieldPaths.printable(fileId) + "')"));
     }
-    PipelineSpec spec = bind(root, fileId);
-    problems.addAll(SpecValidator.validate(spec));
+    return bindAndValidate(document, fileId, problems);
+  }
+
+  /**
+   * Binds what the shape check left of a document and validates it: the shape problems, {@code
+   * more} and the validator's problems, all in one {@link InvalidSpecException}. What the
+   * validator says of a removed field (such as "required") is left out: its shape problem says
+   * it.
+   */
+  private static PipelineSpec bindAndValidate(Document document, String name, List<String> more) {
+    List<String> problems = new ArrayList<>(document.problems());
+    problems.addAll(more);
+    PipelineSpec spec;
+    try {
+      spec = bind(document.root(), name);
+    } catch (InvalidSpecException e) {
+      problems.addAll(e.problems());
+      throw new InvalidSpecException(name, problems);
+    }
+    for (String problem : SpecValidator.validate(spec)) {
+      if (document.prunedPaths().stream().noneMatch(path -> under(problem, path))) {
+        problems.add(problem);
+      }
+    }
     if (!problems.isEmpty()) {
-      throw new InvalidSpecException(fileId, problems);
+      throw new InvalidSpecException(name, problems);
     }
     return spec;
   }
+
+  /** Whether a problem is about the field at {@code path} or inside it. */
+  private static boolean under(String problem, String path) {
+    return problem.startsWith(path + ":") || problem.startsWith(path + ".")
+        || problem.startsWith(path + "[");
+  }
+
+  /** A document that parsed, what the shape check left of it, and the problems it found. */
+  private record Document(ObjectNode root, List<String> problems, List<String> prunedPaths) {}
 
   /**
    * Writes a spec as YAML or JSON that {@link #parse} reads back to an equal spec. Absent (null)
@@ -196,8 +231,12 @@ public final class SpecLoader {
     }
   }
 
-  /** Syntax and structure: everything short of binding. */
-  private static ObjectNode readDocument(String text, SpecFormat format, String name) {
+  /**
+   * Syntax and structure: everything short of binding. Syntax problems, and a document that is
+   * not a mapping, are thrown at once; the other structural problems come back with the document,
+   * whose offending parts are removed.
+   */
+  private static Document readDocument(String text, SpecFormat format, String name) {
     ObjectMapper mapper = mapper(format);
     List<String> problems = scan(text, mapper, format);
     if (!problems.isEmpty()) {
@@ -212,11 +251,12 @@ public final class SpecLoader {
     }
     readPresetShorthand(root);
     problems = new java.util.ArrayList<>(readJsonPathRuleObjects(root));
-    problems.addAll(SpecShapeChecker.check(root));
-    if (!problems.isEmpty()) {
+    SpecShapeChecker.Result shape = SpecShapeChecker.checkAndPrune(root);
+    problems.addAll(shape.problems());
+    if (!(root instanceof ObjectNode object)) {
       throw new InvalidSpecException(UNNAMED.equals(name) ? nameOf(root) : name, problems);
     }
-    return (ObjectNode) root;
+    return new Document(object, problems, shape.prunedPaths());
   }
 
   /**

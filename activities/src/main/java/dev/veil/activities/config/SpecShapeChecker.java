@@ -2,6 +2,8 @@ package dev.veil.activities.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veil.workflows.spec.PipelineSpec;
 import dev.veil.workflows.spec.RuleSpec;
 import dev.veil.workflows.spec.SubsetSpec;
@@ -22,35 +24,58 @@ import java.util.stream.Collectors;
  * <p>The shape is read from the record components themselves, so a field added to a spec record
  * is accepted here without further change. {@code null} values count as absent (the validator
  * reports the required ones).
+ *
+ * <p>{@link #checkAndPrune} also removes every offending field, element or entry from the
+ * document, so that the rest can still be bound and validated: a spec's structural and value
+ * problems are then reported together, in one round.
  */
 final class SpecShapeChecker {
 
   private SpecShapeChecker() {}
 
-  /** Every shape problem of a whole spec document, in document order. */
-  static List<String> check(JsonNode root) {
+  /**
+   * The shape problems of a document, and the paths of what was removed from it because of them.
+   */
+  record Result(List<String> problems, List<String> prunedPaths) {}
+
+  /**
+   * Every shape problem of a whole spec document, in document order; removes from {@code root}
+   * each unknown field and each value of the wrong type, so that what is left binds.
+   */
+  static Result checkAndPrune(JsonNode root) {
     List<String> problems = new ArrayList<>();
+    List<String> pruned = new ArrayList<>();
     if (root == null || root.isMissingNode() || root.isNull()) {
       problems.add(FieldPaths.problem("", "empty document (expected the fields of a pipeline)"));
     } else if (!root.isObject()) {
       problems.add(FieldPaths.problem("", "expected a mapping of pipeline fields"));
     } else {
-      check(root, PipelineSpec.class, "", problems);
+      check(root, PipelineSpec.class, "", problems, pruned);
     }
-    return problems;
+    return new Result(problems, pruned);
   }
 
-  private static void check(JsonNode node, Type type, String path, List<String> problems) {
+  /** Checks a value; false when it has the wrong type as a whole (its parent then removes it). */
+  private static boolean check(
+      JsonNode node, Type type, String path, List<String> problems, List<String> pruned) {
+    int before = problems.size();
+    checkValue(node, type, path, problems, pruned);
+    return problems.size() == before || !problems.get(before).startsWith(
+        FieldPaths.problem(path, "expected"));
+  }
+
+  private static void checkValue(
+      JsonNode node, Type type, String path, List<String> problems, List<String> pruned) {
     if (node == null || node.isNull()) {
       return;
     }
     Class<?> raw = rawClass(type);
     if (raw == RuleSpec.class) {
-      checkRule(node, path, problems);
+      checkRule(node, path, problems, pruned);
     } else if (raw == SubsetSpec.Root.class && node.isTextual()) {
       return; // a subset root may be written as its bare condition
     } else if (raw.isRecord()) {
-      checkRecord(node, raw, path, problems);
+      checkRecord(node, raw, path, problems, pruned);
     } else if (raw == String.class) {
       if (!node.isValueNode()) {
         problems.add(FieldPaths.problem(path, "expected a text value"));
@@ -74,19 +99,21 @@ final class SpecShapeChecker {
     } else if (raw.isEnum()) {
       checkEnum(node, raw, path, problems);
     } else if (List.class.isAssignableFrom(raw)) {
-      checkList(node, typeArgument(type, 0), path, problems);
+      checkList(node, typeArgument(type, 0), path, problems, pruned);
     } else if (Map.class.isAssignableFrom(raw)) {
-      checkMap(node, typeArgument(type, 1), path, problems);
+      checkMap(node, typeArgument(type, 1), path, problems, pruned);
     }
     // Any other type is left to Jackson; SpecLoader translates its failure too.
   }
 
-  private static void checkRecord(JsonNode node, Class<?> record, String path, List<String> problems) {
+  private static void checkRecord(
+      JsonNode node, Class<?> record, String path, List<String> problems, List<String> pruned) {
     if (!node.isObject()) {
       problems.add(FieldPaths.problem(path, "expected a mapping"));
       return;
     }
     RecordComponent[] components = record.getRecordComponents();
+    List<String> remove = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String fieldPath = FieldPaths.field(path, field.getKey());
       RecordComponent component = Arrays.stream(components)
@@ -97,24 +124,38 @@ final class SpecShapeChecker {
         problems.add(FieldPaths.problem(fieldPath, "unknown field (allowed: "
             + Arrays.stream(components).map(SpecShapeChecker::jsonName)
                 .collect(Collectors.joining(", ")) + ")"));
-      } else {
-        check(field.getValue(), component.getGenericType(), fieldPath, problems);
+        remove.add(field.getKey());
+      } else if (!check(field.getValue(), component.getGenericType(), fieldPath, problems, pruned)) {
+        remove.add(field.getKey());
       }
+    }
+    removeFields((ObjectNode) node, path, remove, pruned);
+  }
+
+  private static void removeFields(
+      ObjectNode node, String path, List<String> names, List<String> pruned) {
+    for (String name : names) {
+      node.remove(name);
+      pruned.add(FieldPaths.field(path, name));
     }
   }
 
   /** A rule is {@code {rule: name, param: value, …}}; parameters are single values. */
-  private static void checkRule(JsonNode node, String path, List<String> problems) {
+  private static void checkRule(
+      JsonNode node, String path, List<String> problems, List<String> pruned) {
     if (!node.isObject()) {
       problems.add(FieldPaths.problem(path, "expected a mapping such as {rule: email}"));
       return;
     }
+    List<String> remove = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       if (!field.getValue().isValueNode()) {
         problems.add(FieldPaths.problem(FieldPaths.field(path, field.getKey()),
             "expected a single value"));
+        remove.add(field.getKey());
       }
     }
+    removeFields((ObjectNode) node, path, remove, pruned);
   }
 
   private static void checkEnum(JsonNode node, Class<?> type, String path, List<String> problems) {
@@ -126,24 +167,39 @@ final class SpecShapeChecker {
     }
   }
 
-  private static void checkList(JsonNode node, Type element, String path, List<String> problems) {
+  private static void checkList(
+      JsonNode node, Type element, String path, List<String> problems, List<String> pruned) {
     if (!node.isArray()) {
       problems.add(FieldPaths.problem(path, "expected a list"));
       return;
     }
+    List<Integer> remove = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
-      check(node.get(i), element, FieldPaths.index(path, i), problems);
+      if (!check(node.get(i), element, FieldPaths.index(path, i), problems, pruned)) {
+        remove.add(i);
+      }
+    }
+    for (int i = remove.size() - 1; i >= 0; i--) {
+      ((ArrayNode) node).remove(remove.get(i));
+      // the validator then sees a shorter list: what it says of this list's indexes is left out
+      pruned.add(path);
     }
   }
 
-  private static void checkMap(JsonNode node, Type value, String path, List<String> problems) {
+  private static void checkMap(
+      JsonNode node, Type value, String path, List<String> problems, List<String> pruned) {
     if (!node.isObject()) {
       problems.add(FieldPaths.problem(path, "expected a mapping"));
       return;
     }
+    List<String> remove = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      check(entry.getValue(), value, FieldPaths.field(path, entry.getKey()), problems);
+      if (!check(entry.getValue(), value, FieldPaths.field(path, entry.getKey()), problems,
+          pruned)) {
+        remove.add(entry.getKey());
+      }
     }
+    removeFields((ObjectNode) node, path, remove, pruned);
   }
 
   private static String jsonName(RecordComponent component) {

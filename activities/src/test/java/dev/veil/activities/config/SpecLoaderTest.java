@@ -182,6 +182,37 @@ class SpecLoaderTest {
   }
 
   @Test
+  void structuralAndValueProblemsAreReportedInOneRound() {
+    String yaml = """
+        id: shop
+        foo: 1
+        maxActiveTasks: 0
+        source: {connection: prod-db, schemas: [public, {not: text}]}
+        target: nope
+        tables: {chunkRows: lots, include: [public.*]}
+        rules:
+          public.users.email: {rule: no_such_rule}
+        """;
+    List<List<String>> rounds = List.of(
+        assertThrows(InvalidSpecException.class, () -> SpecLoader.parseValid(yaml, SpecFormat.YAML))
+            .problems(),
+        assertThrows(InvalidSpecException.class,
+            () -> SpecLoader.load("shop.yaml", yaml.getBytes(StandardCharsets.UTF_8))).problems());
+    for (List<String> problems : rounds) {
+      String all = String.join("\n", problems);
+      assertTrue(all.contains("foo: unknown field"), all);
+      assertTrue(all.contains("source.schemas[1]: expected a text value"), all);
+      assertTrue(all.contains("target: expected a mapping"), all);
+      assertTrue(all.contains("tables.chunkRows: expected an integer"), all);
+      // the validator's problems of the same spec, in the same round
+      assertTrue(all.contains("maxActiveTasks: must be between 1 and 64"), all);
+      assertTrue(all.contains("rules.public.users.email"), all);
+      // a field removed for its shape is not also "required"
+      assertTrue(!all.contains("target: required"), all);
+    }
+  }
+
+  @Test
   void fileThatIsNotUtf8IsRejected() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.load(
         "nightly.yaml", new byte[] {'i', 'd', ':', ' ', (byte) 0xff, '\n'}));

@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.RunCanceller;
 import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.core.TemporalClients;
@@ -13,7 +12,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * staging is dropped and the target keeps its previous twin. Returns once Temporal has the request;
  * {@code veil status --follow} shows the run wind down.
  */
-public class CancelCommand extends VeilCommand {
+public class CancelCommand extends ClientCommand {
 
   public CancelCommand(Console console) {
     super(console, "cancel", "Cancels a run (the target keeps its previous twin)");
@@ -32,10 +31,10 @@ public class CancelCommand extends VeilCommand {
   }
 
   @Override
-  protected int execute(Namespace namespace, VeilConfiguration configuration) {
+  protected int execute(Namespace namespace, ClientSettings settings) {
     String runId = namespace.getString("runId");
     boolean nativeCancel = Boolean.TRUE.equals(namespace.getBoolean("nativeCancel"));
-    try (TemporalClients clients = configuration.getTemporal().connect()) {
+    try (TemporalClients clients = settings.temporal().connect()) {
       new RunCanceller(clients.client(), new RunStatusReader(clients))
           .cancel(runId, namespace.getString("reason"), nativeCancel);
       out()

@@ -8,9 +8,12 @@ import dev.veil.app.core.TemporalUnavailableException;
 import dev.veil.app.core.UnknownPipelineException;
 import dev.veil.app.core.UnknownRunException;
 import io.dropwizard.configuration.ConfigurationException;
-import io.dropwizard.core.cli.Cli;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.sourceforge.argparse4j.inf.Argument;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import net.sourceforge.argparse4j.inf.Subparser;
@@ -76,8 +79,7 @@ public final class CommandSupport {
    * Prints a failed command's error: one line for what a user can fix, the stack trace only for the
    * unexpected and only with {@code VEIL_DEBUG} set.
    */
-  public static void reportError(Cli cli, String command, Throwable e) {
-    PrintWriter err = cli.getStdErr();
+  public static void reportError(PrintWriter err, String command, Throwable e) {
     if (e instanceof ExitException) {
       if (e.getMessage() != null) {
         err.println(e.getMessage());
@@ -86,6 +88,15 @@ public final class CommandSupport {
       err.println("veil " + command + ": " + e.getMessage().strip());
     } else if (isUserError(e)) {
       err.println("veil " + command + ": " + e.getMessage());
+    } else if (bindFailure(e).isPresent()) {
+      err.println("veil " + command + ": " + bindFailure(e).get()
+          + ("server".equals(command)
+              ? " (another process holds the port? server.applicationConnectors / VEIL_HTTP_PORT"
+                  + " and server.adminConnectors / VEIL_ADMIN_PORT choose others)"
+              : ""));
+    } else if (Connections.connectionFailure(e).isPresent()) {
+      err.println("veil " + command + ": cannot connect to a database: "
+          + Connections.connectionFailure(e).get().getMessage());
     } else {
       err.println(
           "veil "
@@ -101,6 +112,29 @@ public final class CommandSupport {
     }
     err.flush();
   }
+
+  /**
+   * "cannot listen on 127.0.0.1:8080: Address already in use" when a server could not bind its
+   * port: the address from the message of the exception that wraps the {@link BindException}
+   * (Jetty: "Failed to bind to /127.0.0.1:8080"), the reason from the operating system.
+   */
+  static Optional<String> bindFailure(Throwable e) {
+    String address = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      Matcher bindTo = t.getMessage() == null ? null : BIND_TO.matcher(t.getMessage());
+      if (address == null && bindTo != null && bindTo.find()) {
+        address = bindTo.group(1);
+      }
+      if (t instanceof BindException bind) {
+        String reason = bind.getMessage() == null ? "cannot bind" : bind.getMessage();
+        return Optional.of(
+            "cannot listen on " + (address == null ? "its port" : address) + ": " + reason);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Pattern BIND_TO = Pattern.compile("(?i)bind to /?(\\S+)");
 
   private static boolean isUserError(Throwable e) {
     return e instanceof TemporalUnavailableException

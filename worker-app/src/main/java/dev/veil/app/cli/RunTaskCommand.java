@@ -40,7 +40,7 @@ public class RunTaskCommand extends Command {
 
   @Override
   public void onError(Cli cli, Namespace namespace, Throwable e) {
-    CommandSupport.reportError(cli, getName(), e);
+    CommandSupport.reportError(cli.getStdErr(), getName(), e);
   }
 
   @Override

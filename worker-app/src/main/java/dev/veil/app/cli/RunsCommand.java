@@ -2,7 +2,6 @@ package dev.veil.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.veil.activities.config.PipelineSource;
-import dev.veil.app.VeilConfiguration;
 import dev.veil.app.core.PipelineControl;
 import dev.veil.app.core.PipelineRunStarter;
 import dev.veil.app.core.TemporalClients;
@@ -27,7 +26,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * outcome, start, duration, rows and error, as its pipeline workflow recorded them (runs started by
  * {@code veil start}, the REST API, the dashboard or the schedule, and skipped fires).
  */
-public class RunsCommand extends VeilCommand {
+public class RunsCommand extends ClientCommand {
 
   private static final DateTimeFormatter STARTED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -48,9 +47,9 @@ public class RunsCommand extends VeilCommand {
   }
 
   @Override
-  protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
+  protected int execute(Namespace namespace, ClientSettings settings) throws Exception {
     String only = namespace.getString("pipelineId");
-    PipelineSource pipelines = configuration.pipelineSource();
+    PipelineSource pipelines = settings.pipelines().get();
     List<String> ids = only == null ? pipelines.ids() : List.of(only);
     if (only != null && !pipelines.ids().contains(only)) {
       try {
@@ -60,7 +59,7 @@ public class RunsCommand extends VeilCommand {
       }
     }
     Map<String, List<RunRecord>> runs = new LinkedHashMap<>();
-    try (TemporalClients clients = configuration.getTemporal().connect()) {
+    try (TemporalClients clients = settings.temporal().connect()) {
       PipelineControl control = new PipelineControl(clients.client(), pipelines);
       for (PipelineControl.PipelineView view : control.list()) {
         if (ids.contains(view.id())) {

@@ -51,7 +51,7 @@ public class ScanCommand extends VeilCommand {
     List<String> schemas = namespace.getList("schemas");
     ScanRequest request = new ScanRequest(name, schemas, namespace.getInt("rows"));
     ScanReport report;
-    try (Connection c = connections.open(name, "veil-scan")) {
+    try (Connection c = Connections.open(connections, name, "veil-scan", getName())) {
       report = new PiiScanner().scan(c, request, () -> {});
     } catch (IllegalArgumentException e) {
       throw new ExitException(ExitException.INVALID, "veil scan: " + e.getMessage());

@@ -2,7 +2,6 @@ package dev.veil.app.cli;
 
 import dev.veil.activities.config.InvalidSpecException;
 import dev.veil.activities.config.PipelineSource;
-import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.MaskingKeyCheck;
 import dev.veil.app.core.PipelineRunStarter;
@@ -22,7 +21,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * {@code runNow} update, which refuses while a run is in flight: exit 1) and prints its id; with
  * {@code --follow} shows progress until the run ends (exit 0 succeeded, 1 failed, 3 cancelled).
  */
-public class StartCommand extends VeilCommand {
+public class StartCommand extends ClientCommand {
 
   public StartCommand(Console console) {
     super(console, "start", "Starts a run of a pipeline and prints its run id");
@@ -39,11 +38,11 @@ public class StartCommand extends VeilCommand {
   }
 
   @Override
-  protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
+  protected int execute(Namespace namespace, ClientSettings settings) throws Exception {
     String pipelineId = namespace.getString("pipelineId");
-    PipelineSource pipelines = configuration.pipelineSource();
-    validate(pipelines, pipelineId, configuration.getMasking().build().isPresent());
-    try (TemporalClients clients = configuration.getTemporal().connect()) {
+    PipelineSource pipelines = settings.pipelines().get();
+    validate(pipelines, pipelineId, settings.hasMaskingKey());
+    try (TemporalClients clients = settings.temporal().connect()) {
       String runId =
           new PipelineRunStarter(clients.client(), pipelines)
               .runNow(pipelineId, "veil start");

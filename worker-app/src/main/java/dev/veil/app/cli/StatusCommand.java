@@ -1,6 +1,5 @@
 package dev.veil.app.cli;
 
-import dev.veil.app.VeilConfiguration;
 import dev.veil.app.api.RunStatus;
 import dev.veil.app.core.RunStatusReader;
 import dev.veil.app.core.TemporalClients;
@@ -14,7 +13,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * running chunks included. Exit 0 while the run goes on; once it has ended (and with {@code
  * --follow}) the run's outcome: 0 succeeded, 1 failed, 3 cancelled.
  */
-public class StatusCommand extends VeilCommand {
+public class StatusCommand extends ClientCommand {
 
   public StatusCommand(Console console) {
     super(console, "status", "Shows the progress of a run");
@@ -35,11 +34,11 @@ public class StatusCommand extends VeilCommand {
   }
 
   @Override
-  protected int execute(Namespace namespace, VeilConfiguration configuration) throws Exception {
+  protected int execute(Namespace namespace, ClientSettings settings) throws Exception {
     String runId = namespace.getString("runId");
     boolean json = Boolean.TRUE.equals(namespace.getBoolean("json"));
     boolean follow = Boolean.TRUE.equals(namespace.getBoolean("follow"));
-    try (TemporalClients clients = configuration.getTemporal().connect()) {
+    try (TemporalClients clients = settings.temporal().connect()) {
       RunStatusReader reader = new RunStatusReader(clients);
       RunPrinter printer =
           new RunPrinter(out(), !json && RunPrinter.terminal(out()), console.objectMapper());

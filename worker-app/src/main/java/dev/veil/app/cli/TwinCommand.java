@@ -69,6 +69,10 @@ public class TwinCommand extends VeilCommand {
     TwinDatabase twin = new TwinDatabase(configuration.connectionRegistry(),
         RunActivities.pgTools(configuration.getPostgres().getBinDir()));
     String target = spec.target().connection();
+    if (configuration.connectionSettings().containsKey(target)) {
+      // a wrong password or port is the connection's problem, named, not an unexpected error
+      Connections.requireReachable(configuration.connectionRegistry(), target, getName());
+    }
     if (rollback) {
       int wait = namespace.getInt("wait");
       boolean terminate = !Boolean.TRUE.equals(namespace.getBoolean("noTerminate"));

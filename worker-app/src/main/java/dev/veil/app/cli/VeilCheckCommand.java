@@ -27,7 +27,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * columns that would be copied unchanged. Exit 0 when the pipeline would run, 2 with its problems
  * (one per line on stderr) when it would be refused.
  */
-public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
+public class VeilCheckCommand extends CheckCommand<VeilConfiguration>
+    implements VeilCli.ErrorReporting {
 
   private final Console console;
 
@@ -131,9 +132,7 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
       if ("3D000".equals(e.getSQLState())) {
         return; // a twin that does not exist yet: the first run creates it (planning checks how)
       }
-      throw new ExitException(
-          ExitException.FAILED,
-          "veil check: cannot connect to connection '" + connection + "': " + e.getMessage());
+      throw Connections.cannotConnect("check", connection, e);
     }
   }
 
@@ -147,6 +146,11 @@ public class VeilCheckCommand extends CheckCommand<VeilConfiguration> {
 
   @Override
   public void onError(Cli cli, Namespace namespace, Throwable e) {
-    CommandSupport.reportError(cli, getName(), e);
+    reportError(cli.getStdErr(), e);
+  }
+
+  @Override
+  public void reportError(java.io.PrintWriter err, Throwable e) {
+    CommandSupport.reportError(err, getName(), e);
   }
 }

@@ -13,7 +13,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * Base of Veil's own commands: configuration from {@code -c/--config} (or the defaults), output on
  * the application's stdout, a non-zero exit code with a one-line message on failure.
  */
-public abstract class VeilCommand extends ConfiguredCommand<VeilConfiguration> {
+public abstract class VeilCommand extends ConfiguredCommand<VeilConfiguration>
+    implements VeilCli.ErrorReporting {
 
   protected final Console console;
 
@@ -60,6 +61,11 @@ public abstract class VeilCommand extends ConfiguredCommand<VeilConfiguration> {
 
   @Override
   public void onError(Cli cli, Namespace namespace, Throwable e) {
-    CommandSupport.reportError(cli, getName(), e);
+    reportError(cli.getStdErr(), e);
+  }
+
+  @Override
+  public void reportError(java.io.PrintWriter err, Throwable e) {
+    CommandSupport.reportError(err, getName(), e);
   }
 }

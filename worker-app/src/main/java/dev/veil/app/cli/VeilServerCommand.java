@@ -10,7 +10,8 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /** {@code server}: Dropwizard's server command (worker + REST API + health) with {@code -c}. */
-public class VeilServerCommand extends ServerCommand<VeilConfiguration> {
+public class VeilServerCommand extends ServerCommand<VeilConfiguration>
+    implements VeilCli.ErrorReporting {
 
   private final Shutdown shutdown;
 
@@ -33,7 +34,12 @@ public class VeilServerCommand extends ServerCommand<VeilConfiguration> {
 
   @Override
   public void onError(Cli cli, Namespace namespace, Throwable e) {
-    CommandSupport.reportError(cli, getName(), rootCauseIfLifecycle(e));
+    reportError(cli.getStdErr(), e);
+  }
+
+  @Override
+  public void reportError(java.io.PrintWriter err, Throwable e) {
+    CommandSupport.reportError(err, getName(), rootCauseIfLifecycle(e));
   }
 
   /** Jetty wraps a Managed's start failure; the cause says what is wrong. */

@@ -65,8 +65,13 @@ public final class TemporalClients implements Managed, AutoCloseable {
   /** Clients whose channel, secured as {@code transport} says, connects on first use. */
   public static TemporalClients lazy(
       String address, String namespace, Duration rpcTimeout, Transport transport) {
+    return lazy(address, namespace, rpcTimeout, transport, true);
+  }
+
+  private static TemporalClients lazy(
+      String address, String namespace, Duration rpcTimeout, Transport transport, boolean metrics) {
     WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(options(address, rpcTimeout, transport));
+        WorkflowServiceStubs.newServiceStubs(options(address, rpcTimeout, transport, metrics));
     return new TemporalClients(stubs, newClient(stubs, namespace), address, rpcTimeout, true);
   }
 
@@ -79,10 +84,14 @@ public final class TemporalClients implements Managed, AutoCloseable {
     return connect(address, namespace, rpcTimeout, Transport.PLAINTEXT);
   }
 
-  /** As {@link #connect(String, String, Duration)}, secured as {@code transport} says. */
+  /**
+   * As {@link #connect(String, String, Duration)}, secured as {@code transport} says. For
+   * one-shot commands: no Temporal client metrics (nothing would serve them, and the metrics
+   * registry costs a short command a good part of its start-up).
+   */
   public static TemporalClients connect(
       String address, String namespace, Duration rpcTimeout, Transport transport) {
-    TemporalClients clients = lazy(address, namespace, rpcTimeout, transport);
+    TemporalClients clients = lazy(address, namespace, rpcTimeout, transport, false);
     try {
       clients.checkReachable();
       return clients;
@@ -93,14 +102,16 @@ public final class TemporalClients implements Managed, AutoCloseable {
   }
 
   private static WorkflowServiceStubsOptions options(
-      String address, Duration rpcTimeout, Transport transport) {
+      String address, Duration rpcTimeout, Transport transport, boolean metrics) {
     WorkflowServiceStubsOptions.Builder builder =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(address)
-            // Temporal's client and worker metrics, in the agent's Prometheus registry
-            .setMetricsScope(dev.veil.app.metrics.PrometheusMetrics.temporalScope())
             .setHealthCheckTimeout(rpcTimeout)
             .setSystemInfoTimeout(rpcTimeout);
+    if (metrics) {
+      // Temporal's client and worker metrics, in the agent's Prometheus registry
+      builder.setMetricsScope(dev.veil.app.metrics.PrometheusMetrics.temporalScope());
+    }
     if (transport.sslContext() != null) {
       builder.setSslContext(transport.sslContext());
       String serverName = transport.serverName();

@@ -71,6 +71,33 @@ class CheckAndScanCommandsIT {
     }
   }
 
+  @Test
+  void scanOfAConnectionThatCannotBeReachedOrLoggedIntoNamesItWithTheDriversReason()
+      throws Exception {
+    Result refused = CliRunner.run("scan", "unreachable", "-c", stack.config.toString());
+    assertEquals(1, refused.code(), refused.toString());
+    assertTrue(refused.err().startsWith("veil scan: cannot connect to connection 'unreachable': "),
+        refused.toString());
+    assertTrue(refused.err().toLowerCase().contains("refused"), refused.toString());
+
+    // the same server as test-source, as a role that does not exist: a login failure
+    java.nio.file.Path config = stack.directory.resolve("no-such-role.yml");
+    Files.writeString(config, Files.readString(stack.config).replace("\nconnections:\n",
+        "\nconnections:\n  no-such-role:\n    url: " + stack.source.url()
+            + "\n    user: veil_check_it_no_such_role\n"
+            + "    password: s3cret-password-never-shown\n"));
+    Result login = CliRunner.run("scan", "no-such-role", "-c", config.toString());
+    assertEquals(1, login.code(), login.toString());
+    assertTrue(login.err().startsWith("veil scan: cannot connect to connection 'no-such-role': "),
+        login.toString());
+    assertTrue(login.err().contains("veil_check_it_no_such_role"), login.toString());
+    for (Result result : new Result[] {refused, login}) {
+      assertTrue(!result.err().contains("unexpected error"), result.toString());
+      assertTrue(!result.err().contains("PSQLException"), result.toString());
+      assertTrue(!result.err().contains("s3cret-password-never-shown"), result.toString());
+    }
+  }
+
   @AfterAll
   static void stop() throws Exception {
     stack.close();

@@ -87,6 +87,21 @@ class CliIT {
   }
 
   @Test
+  void aPortInUseFailsTheServerWithAddressAlreadyInUseNamingThePort() throws Exception {
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path config = stack.directory.resolve("busy-port.yml");
+      Files.writeString(config, stack.config(busy.getLocalPort(), 0));
+      Result result = CliRunner.run("server", "-c", config.toString());
+      assertEquals(1, result.code(), result.toString());
+      String last = result.err().strip().lines().reduce((a, b) -> b).orElse("");
+      assertTrue(last.startsWith("veil server: cannot listen on "), result.toString());
+      assertTrue(last.contains(":" + busy.getLocalPort() + ": Address already in use"), last);
+      assertFalse(last.contains("unexpected error"), last);
+    }
+  }
+
+  @Test
   void noArgumentsPrintUsage() {
     Result result = CliRunner.run();
     assertEquals(0, result.code(), result.toString());

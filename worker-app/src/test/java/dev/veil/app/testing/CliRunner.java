@@ -1,6 +1,7 @@
 package dev.veil.app.testing;
 
 import dev.veil.app.VeilApplication;
+import dev.veil.app.VeilMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,23 @@ public final class CliRunner {
 
   private CliRunner() {}
 
+  /** As the jar's entry point runs it: client commands without Dropwizard, others through it. */
   public static Result run(String... args) {
-    return run(new VeilApplication(), args);
+    return capture((out, err) -> VeilMain.execute(out, err, args));
   }
 
+  /** Through this application (and so through Dropwizard's bootstrap, whatever the command). */
   public static Result run(VeilApplication app, String... args) {
+    return capture((out, err) -> app.execute(out, err, args));
+  }
+
+  private static Result capture(java.util.function.ToIntBiFunction<PrintStream, PrintStream> cli) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = app.execute(o, e, args);
+      code = cli.applyAsInt(o, e);
     }
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
