@@ -413,6 +413,7 @@ public final class CopyBench {
   static final class VeilSession implements AutoCloseable {
     private final Pg pg;
     private final long rows;
+    private final String twinDb;
     private final TestServer.PortBoundTestServer server;
     private final Process worker;
     private final WorkflowServiceStubs service;
@@ -436,6 +437,7 @@ public final class CopyBench {
         Map<String, String> pipelineYamls) throws Exception {
       this.pg = pg;
       this.rows = rows;
+      this.twinDb = twinDb;
       Path pipelines = Files.createTempDirectory("veil-bench");
       for (Map.Entry<String, String> p : pipelineYamls.entrySet()) {
         Files.writeString(pipelines.resolve(p.getKey() + ".yaml"), p.getValue());
@@ -491,7 +493,31 @@ public final class CopyBench {
         throw new IllegalStateException(
             "veil copied " + summary.rows() + " rows, expected " + expectedRows);
       }
+      awaitReplacedTwinDropped();
       return new VeilRun(seconds, peakRssKib(worker.pid()), cpu, backend, phases(client, id));
+    }
+
+    /**
+     * The run is done once its twin is swapped in; the worker drops the replaced one in the
+     * background (DROP DATABASE forces a checkpoint). Waits for that, outside the timing, so it
+     * never overlaps the next measurement (a raw pipe would be slowed by it).
+     */
+    private void awaitReplacedTwinDropped() throws SQLException, InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (System.nanoTime() < deadline) {
+        try (Connection c = pg.connect("postgres");
+            java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_database WHERE datname LIKE ?")) {
+          ps.setString(1, twinDb.replace("_", "\\_") + "\\_\\_veil\\_%");
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+              return;
+            }
+          }
+        }
+        Thread.sleep(100);
+      }
     }
 
     @Override
