@@ -325,8 +325,16 @@ class DataDeliveryIT {
       // the other table's parts are written while the gated chunk holds: there is something to
       // clean up
       awaitTrue(() -> list(storage, "cancelme/").stream().anyMatch(k -> k.contains("part-")));
+      // and are all done: the cancel then meets only the gated chunk, which cannot complete in
+      // the same instant (Temporal's Java test server stalls a run whose activity cancel races
+      // the activity's completion: ACTIVITY_UNKNOWN)
+      awaitTrue(() -> run.progress().tables().stream()
+          .filter(t -> t.table().equals("app.events"))
+          .allMatch(t -> t.chunksTotal() > 0 && t.chunksDone() == t.chunksTotal()));
       run.cancel(new CancelRequest("test"));
-      RunSummary summary = WorkflowStub.fromTyped(run).getResult(RunSummary.class);
+      RunSummary summary =
+          WorkflowStub.fromTyped(run).getResult(3, java.util.concurrent.TimeUnit.MINUTES,
+              RunSummary.class);
       assertEquals(RunState.CANCELLED, summary.state());
       assertEquals(List.of(), storage.list("cancelme/"));
     } finally {
