@@ -258,27 +258,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
     for (epoch = 1; ; epoch++) {
       state = RunState.PREPARING;
       snapshotLost = false;
-      int holderEpoch = epoch;
-      CancellationScope holder =
-          Workflow.newCancellationScope(
-              () ->
-                  Async.function(snapshots::holdSnapshot, plan, holderEpoch)
-                      .handle(
-                          (info, failure) -> {
-                            if (holderEpoch != epoch) {
-                              return null;
-                            }
-                            if (failure == null) {
-                              snapshot = info;
-                            } else if (FailureTypes.DELIVERY_FAILED.equals(
-                                failureType(failure))) {
-                              deliveryFailure = failure;
-                            } else if (!isCancel(failure)) {
-                              snapshotLost = true;
-                            }
-                            return null;
-                          }));
-      holder.run();
+      CancellationScope holder = holdSnapshot();
       try {
         awaitDeliverySnapshot.awaitSnapshot(plan, epoch);
         state = RunState.COPYING;
@@ -362,25 +342,7 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
       state = RunState.PREPARING;
       snapshotLost = false;
       createBuild.createBuildDatabase(plan, epoch);
-      int holderEpoch = epoch;
-      CancellationScope holder =
-          Workflow.newCancellationScope(
-              () ->
-                  Async.function(snapshots::holdSnapshot, plan, holderEpoch)
-                      .handle(
-                          (info, failure) -> {
-                            if (holderEpoch != epoch) {
-                              return null;
-                            }
-                            if (failure == null) {
-                              snapshot = info;
-                            } else if (!isCancel(failure)) {
-                              // released or not, a snapshot nobody holds can no longer be imported
-                              snapshotLost = true;
-                            }
-                            return null;
-                          }));
-      holder.run();
+      CancellationScope holder = holdSnapshot();
       try {
         loadSchema.loadSchema(plan, epoch);
         state = RunState.COPYING;
@@ -408,6 +370,36 @@ public class PipelineRunWorkflowImpl implements PipelineRunWorkflow {
         counters.restart();
       }
     }
+  }
+
+  /**
+   * Starts the current epoch's snapshot holder in a scope of its own (cancelled when the epoch is
+   * given up). Its end records the snapshot, or marks it lost (released or not, a snapshot nobody
+   * holds can no longer be imported), or, for a delivery whose storage refused the holder, keeps
+   * that failure: starting over cannot help then.
+   */
+  private CancellationScope holdSnapshot() {
+    int holderEpoch = epoch;
+    CancellationScope holder =
+        Workflow.newCancellationScope(
+            () ->
+                Async.function(snapshots::holdSnapshot, plan, holderEpoch)
+                    .handle(
+                        (info, failure) -> {
+                          if (holderEpoch != epoch) {
+                            return null;
+                          }
+                          if (failure == null) {
+                            snapshot = info;
+                          } else if (FailureTypes.DELIVERY_FAILED.equals(failureType(failure))) {
+                            deliveryFailure = failure;
+                          } else if (!isCancel(failure)) {
+                            snapshotLost = true;
+                          }
+                          return null;
+                        }));
+    holder.run();
+    return holder;
   }
 
   /** The staging-schema run of histories recorded before the database twin. */
