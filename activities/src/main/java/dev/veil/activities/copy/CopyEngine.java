@@ -6,7 +6,7 @@ import static dev.veil.activities.db.Sql.qualified;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.snapshot.RunSessions;
 import dev.veil.activities.twin.TwinDatabase;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.activities.rules.ColumnType;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.rules.RowShape;

@@ -7,7 +7,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.rules.ValueTransform;
 import dev.veil.activities.snapshot.RunSessions;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.workflows.plan.ColumnPlan;
 import dev.veil.workflows.plan.DeliveryPlan;
 import dev.veil.workflows.plan.TableTask;

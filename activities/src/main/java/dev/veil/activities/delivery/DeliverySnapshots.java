@@ -6,7 +6,7 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.Heartbeat;
 import dev.veil.activities.snapshot.RunSessions;
 import dev.veil.activities.snapshot.ExportedSnapshot;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.workflows.plan.DeliveryPlan;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SnapshotInfo;

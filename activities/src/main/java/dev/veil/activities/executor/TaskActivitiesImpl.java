@@ -1,8 +1,8 @@
 package dev.veil.activities.executor;
 
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.activities.copy.CopyEngine;
 import dev.veil.activities.db.SafeErrors;
-import dev.veil.activities.twin.TwinDatabase;
 import dev.veil.activities.executor.kubernetes.KubernetesErrors;
 import dev.veil.activities.metrics.RunMetrics;
 import dev.veil.workflows.FailureTypes;
@@ -33,7 +33,7 @@ public class TaskActivitiesImpl implements TaskActivities {
     if (e instanceof CopyEngine.BuildDatabaseGoneException) {
       return FailureTypes.BUILD_DATABASE_GONE;
     }
-    if (e instanceof TwinDatabase.SnapshotLostException) {
+    if (e instanceof SnapshotLostException) {
       return FailureTypes.SNAPSHOT_LOST;
     }
     return null;
@@ -70,7 +70,7 @@ public class TaskActivitiesImpl implements TaskActivities {
       throw e;
     } catch (ApplicationFailure e) {
       throw e;
-    } catch (CopyEngine.BuildDatabaseGoneException | TwinDatabase.SnapshotLostException e) {
+    } catch (CopyEngine.BuildDatabaseGoneException | SnapshotLostException e) {
       log.info("task stopped pipeline={} run={} task={}: {}", task.pipelineId(), task.runId(),
           task.taskId(), e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), failureTypeOf(e));

@@ -1,5 +1,6 @@
 package dev.veil.activities.executor;
 
+import dev.veil.activities.snapshot.SnapshotLostException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,7 +11,6 @@ import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.ConnectionSettings;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.rules.MaskingKey;
-import dev.veil.activities.twin.TwinDatabase;
 import dev.veil.workflows.plan.TableTask;
 import dev.veil.workflows.plan.TaskResult;
 import java.io.PrintStream;
@@ -88,7 +88,7 @@ public final class TaskRunner {
     } catch (Exception e) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("error", e instanceof CopyEngine.BuildDatabaseGoneException
-          || e instanceof TwinDatabase.SnapshotLostException ? e.getMessage() : SafeErrors.describe(e));
+          || e instanceof SnapshotLostException ? e.getMessage() : SafeErrors.describe(e));
       error.put(
           "retryable",
           e instanceof java.io.IOException

@@ -53,7 +53,7 @@ public final class ExportedSnapshot implements AutoCloseable {
       RunSessions.importSnapshot(probe, snapshotId);
       probe.rollback();
       return true;
-    } catch (dev.veil.activities.twin.TwinDatabase.SnapshotLostException e) {
+    } catch (SnapshotLostException e) {
       return false;
     }
   }

@@ -1,7 +1,6 @@
 package dev.veil.activities.snapshot;
 
 import dev.veil.activities.db.ConnectionRegistry;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -5,7 +5,6 @@ import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.delivery.DeliverySnapshots;
 import dev.veil.activities.delivery.DeliveryStorages;
 import dev.veil.activities.twin.TwinDatabase;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.SnapshotActivities;
 import dev.veil.workflows.plan.RunPlan;

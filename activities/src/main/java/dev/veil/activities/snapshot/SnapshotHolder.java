@@ -3,7 +3,6 @@ package dev.veil.activities.snapshot;
 import dev.veil.activities.db.ConnectionRegistry;
 import dev.veil.activities.db.Heartbeat;
 import dev.veil.activities.twin.TwinDatabase;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SnapshotInfo;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import dev.veil.activities.db.Heartbeat;
 import dev.veil.activities.db.Heartbeater;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.scrub.Scrubber;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.activities.twin.TwinDatabase.TwinException;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.TwinActivities;

@@ -14,6 +14,7 @@ import dev.veil.activities.schema.SequenceValues;
 import dev.veil.activities.schema.SequenceValues.SequenceValue;
 import dev.veil.activities.schema.TocEntry;
 import dev.veil.activities.snapshot.RunSessions;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.workflows.plan.RunPlan;
 import dev.veil.workflows.plan.SubsetFilter;
 import dev.veil.workflows.plan.TablePlan;
@@ -897,13 +898,6 @@ public final class TwinDatabase {
   /** A twin step that cannot succeed as things are; the message says why and what to do. */
   public static final class TwinException extends RuntimeException {
     public TwinException(String message) {
-      super(message);
-    }
-  }
-
-  /** The run's snapshot cannot be imported any more. */
-  public static final class SnapshotLostException extends RuntimeException {
-    public SnapshotLostException(String message) {
       super(message);
     }
   }

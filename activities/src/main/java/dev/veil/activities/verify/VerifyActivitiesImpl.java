@@ -6,7 +6,7 @@ import dev.veil.activities.db.Heartbeater;
 import dev.veil.activities.db.SafeErrors;
 import dev.veil.activities.rules.MaskingKey;
 import dev.veil.activities.twin.TwinDatabase;
-import dev.veil.activities.twin.TwinDatabase.SnapshotLostException;
+import dev.veil.activities.snapshot.SnapshotLostException;
 import dev.veil.workflows.FailureTypes;
 import dev.veil.workflows.activities.VerifyActivities;
 import dev.veil.workflows.plan.RunPlan;
